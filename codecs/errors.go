@@ -36,6 +36,7 @@ type FormatError struct {
 	Err    error  // underlying error, if any
 }
 
+// Error formats the error as "codecs: <format>: <kind>: <reason>".
 func (e *FormatError) Error() string {
 	msg := "codecs: "
 	if e.Format != Unknown {

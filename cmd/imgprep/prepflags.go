@@ -1,0 +1,111 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/pipeline"
+)
+
+// prepFlags are the preparation flags shared by inspect, prep and edit.
+type prepFlags struct {
+	model      string
+	fit        string
+	format     string
+	maxSide    int
+	size       string
+	quality    int
+	maxBytes   int64
+	maxPixels  int64
+	background string
+	reencode   bool
+	rejectAnim bool
+	lossless   bool
+}
+
+func (f *prepFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.model, "model", "", "target model (see 'imgprep models'); required")
+	fs.StringVar(&f.fit, "fit", "pad", "aspect policy for square models or --size: pad, crop or none (reject)")
+	fs.StringVar(&f.format, "format", "auto", "output format: auto, png, jpeg or webp")
+	fs.IntVar(&f.maxSide, "max-side", 0, "cap the longer side in pixels (0 = model limit)")
+	fs.StringVar(&f.size, "size", "", "exact prepared size WxH (square models: one of the model's sides)")
+	fs.IntVar(&f.quality, "quality", 0, "JPEG/WebP quality 1-100 (0 = 90)")
+	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "byte budget below the model's limit (0 = the limit)")
+	fs.Int64Var(&f.maxPixels, "max-pixels", 0, "reject inputs declaring more pixels (0 = 100 MP)")
+	fs.StringVar(&f.background, "background", "", "pad colour #rrggbb (default transparent) and JPEG flatten colour (default white)")
+	fs.BoolVar(&f.reencode, "reencode", false, "re-encode even inputs that already comply")
+	fs.BoolVar(&f.rejectAnim, "reject-animated", false, "reject animated inputs instead of using the first frame")
+	fs.BoolVar(&f.lossless, "lossless", false, "lossless WebP output")
+}
+
+// resolve turns the flags into a profile and options.
+func (f *prepFlags) resolve() (*pipeline.Profile, pipeline.Options, error) {
+	var o pipeline.Options
+	if f.model == "" {
+		return nil, o, fmt.Errorf("--model is required (see 'imgprep models')")
+	}
+	p, err := pipeline.Lookup(f.model)
+	if err != nil {
+		return nil, o, err
+	}
+	if o.Fit, err = pipeline.ParseFit(f.fit); err != nil {
+		return nil, o, err
+	}
+	if f.format != "" && f.format != "auto" {
+		if o.Format = codecs.ParseFormat(f.format); !o.Format.Encodable() {
+			return nil, o, fmt.Errorf("--format %q: want auto, png, jpeg or webp", f.format)
+		}
+	}
+	if f.size != "" {
+		if o.Width, o.Height, err = parseSize(f.size); err != nil {
+			return nil, o, err
+		}
+	}
+	if f.background != "" {
+		c, err := parseColor(f.background)
+		if err != nil {
+			return nil, o, err
+		}
+		o.Background = &c
+	}
+	if f.quality < 0 || f.quality > 100 {
+		return nil, o, fmt.Errorf("--quality %d: want 1-100", f.quality)
+	}
+	o.MaxSide, o.Quality, o.MaxBytes, o.MaxPixels = f.maxSide, f.quality, f.maxBytes, f.maxPixels
+	o.Force, o.RejectAnimated, o.Lossless = f.reencode, f.rejectAnim, f.lossless
+	return p, o, nil
+}
+
+func parseSize(s string) (w, h int, err error) {
+	a, b, ok := strings.Cut(strings.ToLower(s), "x")
+	if ok {
+		w, err = strconv.Atoi(a)
+		if err == nil {
+			h, err = strconv.Atoi(b)
+		}
+	}
+	if !ok || err != nil || w <= 0 || h <= 0 {
+		return 0, 0, fmt.Errorf("--size %q: want WxH, e.g. 1024x1024", s)
+	}
+	return w, h, nil
+}
+
+func parseColor(s string) (color.NRGBA, error) {
+	h := strings.TrimPrefix(s, "#")
+	if len(h) == 6 {
+		if v, err := strconv.ParseUint(h, 16, 32); err == nil {
+			return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, nil
+		}
+	}
+	switch strings.ToLower(s) {
+	case "white":
+		return color.NRGBA{255, 255, 255, 255}, nil
+	case "black":
+		return color.NRGBA{0, 0, 0, 255}, nil
+	}
+	return color.NRGBA{}, fmt.Errorf("--background %q: want #rrggbb, white or black", s)
+}

@@ -1,0 +1,8 @@
+package codecs
+
+import "github.com/imgprep/imgprep/codecs/internal/jpeg"
+
+// JPEG inputs are decoded with DCT-domain downscaling when the caller asks
+// for it: image/jpeg cannot, and a full decode of a 12 MP photo costs
+// several times a 1/2 or 1/4 decode in time and memory.
+func init() { jpegScaledDecoder = jpeg.DecodeScaled }

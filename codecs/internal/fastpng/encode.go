@@ -1,0 +1,136 @@
+// Package fastpng is a fast 8-bit PNG encoder: cheap filter selection,
+// klauspost/compress deflate and, optionally, deflate of row chunks in
+// parallel joined (pigz style, with sync flushes) into one zlib stream.
+package fastpng
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"io"
+)
+
+// Options controls Encode.
+type Options struct {
+	// Level trades speed for size: 1 is the fastest, 3 the smallest
+	// (close to image/png's default compression); 0, and any value out of
+	// range, is the fastest reasonable default (smaller than image/png
+	// BestSpeed, and faster).
+	Level int
+	// KeepAlpha always writes RGBA, even for an opaque image (which is
+	// otherwise written as RGB).
+	KeepAlpha bool
+	// Parallel compresses chunks of rows on up to GOMAXPROCS goroutines.
+	Parallel bool
+}
+
+// params are the encoder settings a level stands for.
+type params struct {
+	flate  int // klauspost/compress flate level
+	filter int // fixed PNG filter type, or filterAdaptive
+	sample int // filterAdaptive scores every sample-th run of bytes
+}
+
+// Level settings, measured single-threaded on a 1024x1024 RGBA photo /
+// the 3840x2160 RGB screenshot (image/png: BestSpeed 70 ms, 1.39 MB /
+// 183 ms, 1.92 MB; Default 388 ms, 1.18 MB / 317 ms, 1.77 MB):
+// 1: 18 ms, 1.33 MB / 54 ms, 1.92 MB; 0: 23 ms, 1.29 MB / 76 ms, 1.91 MB;
+// 2: 42 ms, 1.18 MB / 147 ms, 1.91 MB; 3: 231 ms, 1.17 MB / 238 ms, 1.78 MB.
+func (o Options) params() params {
+	switch o.Level {
+	case 1:
+		return params{flate: 2, filter: ftUp, sample: 1}
+	case 2:
+		return params{flate: 6, filter: filterAdaptive, sample: 1}
+	case 3:
+		return params{flate: 8, filter: filterAdaptive, sample: 1}
+	}
+	return params{flate: 3, filter: filterAdaptive, sample: 4}
+}
+
+// Encode writes img to w as an 8-bit, non-interlaced PNG: *image.Gray as
+// grey (colour type 0), *image.NRGBA as RGBA (type 6), or as RGB (type 2)
+// when every pixel is opaque and opts.KeepAlpha is not set. Any other image
+// is converted to NRGBA first. The output decodes with image/png to exactly
+// the same pixels.
+func Encode(w io.Writer, img image.Image, opts Options) error {
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 || int64(b.Dx()) > 1<<31-1 || int64(b.Dy()) > 1<<31-1 {
+		return errors.New("fastpng: invalid image size " + b.Size().String())
+	}
+	r := newRows(img, opts.KeepAlpha)
+	cw := &chunkWriter{w: w}
+	if _, err := io.WriteString(w, "\x89PNG\r\n\x1a\n"); err != nil {
+		return err
+	}
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(r.w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(r.h))
+	ihdr[8], ihdr[9] = 8, byte(r.colorType) // depth; compression, filter, interlace 0
+	cw.chunk("IHDR", ihdr[:])
+	idat := &idatWriter{cw: cw, buf: make([]byte, 0, idatSize)}
+	if err := writeZlib(idat, r, opts.params(), opts.Parallel); err != nil {
+		return err
+	}
+	idat.flush()
+	cw.chunk("IEND", nil)
+	return cw.err
+}
+
+// chunkWriter writes PNG chunks, keeping the first error.
+type chunkWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *chunkWriter) chunk(typ string, data []byte) {
+	if c.err != nil {
+		return
+	}
+	var hdr [8]byte
+	binary.BigEndian.PutUint32(hdr[:4], uint32(len(data)))
+	copy(hdr[4:], typ)
+	crc := crc32.Update(crc32.ChecksumIEEE(hdr[4:]), crc32.IEEETable, data)
+	var tail [4]byte
+	binary.BigEndian.PutUint32(tail[:], crc)
+	for _, p := range [][]byte{hdr[:], data, tail[:]} {
+		if _, err := c.w.Write(p); err != nil {
+			c.err = err
+			return
+		}
+	}
+}
+
+// idatSize is the payload size of the IDAT chunks written.
+const idatSize = 1 << 18
+
+// idatWriter packs the zlib stream into IDAT chunks.
+type idatWriter struct {
+	cw  *chunkWriter
+	buf []byte
+}
+
+func (d *idatWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if len(d.buf) == 0 && len(p) >= idatSize {
+			d.cw.chunk("IDAT", p[:idatSize]) // no copy for big writes
+			p = p[idatSize:]
+			continue
+		}
+		k := copy(d.buf[len(d.buf):cap(d.buf)], p)
+		d.buf, p = d.buf[:len(d.buf)+k], p[k:]
+		if len(d.buf) == cap(d.buf) {
+			d.flush()
+		}
+	}
+	return n, d.cw.err
+}
+
+func (d *idatWriter) flush() {
+	if len(d.buf) > 0 {
+		d.cw.chunk("IDAT", d.buf)
+		d.buf = d.buf[:0]
+	}
+}

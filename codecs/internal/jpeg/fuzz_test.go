@@ -1,0 +1,88 @@
+package jpeg
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"os"
+	"testing"
+)
+
+// stdDecode is image/jpeg.Decode, turning a panic into an error.
+func stdDecode(data []byte) (m image.Image, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("image/jpeg panicked: %v", p)
+		}
+	}()
+	return jpeg.Decode(bytes.NewReader(data))
+}
+
+// FuzzDecodeScaled checks that DecodeScaled never panics (a recovered
+// panic counts), that all scales succeed or fail alike with the right
+// sizes, and that at scale 1 the result is image/jpeg's whenever image/jpeg
+// succeeds. The one deliberate difference is restart intervals in
+// non-interleaved scans of multi-block components (see decodeScan), where
+// image/jpeg is wrong; such inputs are not compared.
+func FuzzDecodeScaled(f *testing.F) {
+	for _, c := range generatedJPEGs(f) {
+		if len(c.data) < 16<<10 {
+			f.Add(c.data)
+		}
+	}
+	if _, err := os.Stat(repoRoot(f) + "/../shared/corpus/expect.tsv"); err == nil {
+		for _, c := range corpusJPEGs(f) {
+			if data := readFile(f, c.path); len(data) < 16<<10 {
+				f.Add(data)
+			}
+		}
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := DecodeConfig(bytes.NewReader(data))
+		if err != nil && isInternalError(err) {
+			t.Fatalf("DecodeConfig: %v", err)
+		}
+		if err == nil && cfg.Width*cfg.Height > 1<<20 {
+			return
+		}
+		var imgs [4]image.Image
+		var errs [4]error
+		var dec1 *decoder
+		for i, denom := range []int{1, 2, 4, 8} {
+			var d *decoder
+			imgs[i], d, errs[i] = decodeScaled(bytes.NewReader(data), denom)
+			if errs[i] != nil && isInternalError(errs[i]) {
+				t.Fatalf("1/%d: %v", denom, errs[i])
+			}
+			if i == 0 {
+				dec1 = d
+			}
+			if (errs[i] == nil) != (errs[0] == nil) {
+				t.Fatalf("1/%d: error %v, but at 1/1: %v", denom, errs[i], errs[0])
+			}
+			if errs[i] == nil {
+				w, h := (cfg.Width+denom-1)/denom, (cfg.Height+denom-1)/denom
+				want := image.Rect(0, 0, w, h)
+				if want.Empty() {
+					// image.Image.SubImage's result for an empty rectangle.
+					want = image.Rectangle{}
+				}
+				if b := imgs[i].Bounds(); b != want {
+					t.Fatalf("1/%d: bounds %v, want %dx%d", denom, b, w, h)
+				}
+			}
+		}
+		want, err := stdDecode(data)
+		if err != nil || dec1.blockRestarts {
+			return
+		}
+		if errs[0] != nil {
+			t.Fatalf("image/jpeg decodes it, but: %v", errs[0])
+		}
+		if err := sameImage(imgs[0], want); err != nil {
+			t.Fatalf("differs from image/jpeg: %v", err)
+		}
+	})
+}

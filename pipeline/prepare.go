@@ -1,0 +1,125 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/imgprep/imgprep/codecs"
+)
+
+// Input is one image to prepare: a name for messages and its bytes.
+type Input struct {
+	Name string
+	Data []byte
+}
+
+// Prepared is one input made ready for a model.
+type Prepared struct {
+	Name string
+	// Data is the bytes to upload: the input itself for a passthrough.
+	Data   []byte
+	Format codecs.Format
+	Width  int
+	Height int
+	// Passthrough is true when Data is the untouched input.
+	Passthrough bool
+	Plan        *Plan
+	Warnings    []string
+}
+
+// Prepare readies several inputs for one request to profile p: at most
+// p.MaxImages, prepared concurrently. The result has one entry per input,
+// nil where that input failed; the error is then a *BatchError naming each
+// failed input. A cancelled context stops the work between steps.
+func Prepare(ctx context.Context, inputs []Input, p *Profile, o Options) ([]*Prepared, error) {
+	if len(inputs) > p.MaxImages {
+		return nil, fmt.Errorf("pipeline: %d images, %s takes at most %d: %w", len(inputs), p.Name, p.MaxImages, ErrTooManyImages)
+	}
+	out := make([]*Prepared, len(inputs))
+	errs := make([]error, len(inputs))
+	workers := o.Concurrency
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, in := range inputs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = PrepareOne(ctx, in, p, o)
+		}()
+	}
+	wg.Wait()
+	var be BatchError
+	for i, err := range errs {
+		if err != nil {
+			be.Errs = append(be.Errs, asInputError(i, inputs[i].Name, err))
+		}
+	}
+	if len(be.Errs) > 0 {
+		return out, &be
+	}
+	return out, nil
+}
+
+// PrepareOne readies a single input for profile p. Errors are *InputError
+// wrapping a codecs.FormatError (errors.Is with codecs.ErrCorrupt etc.) or
+// a pipeline error.
+func PrepareOne(ctx context.Context, in Input, p *Profile, o Options) (*Prepared, error) {
+	res, err := prepareOne(ctx, in, p, o)
+	if err != nil {
+		return nil, asInputError(0, in.Name, err)
+	}
+	return res, nil
+}
+
+func asInputError(i int, name string, err error) *InputError {
+	if ie, ok := err.(*InputError); ok {
+		ie.Index = i
+		return ie
+	}
+	return &InputError{Index: i, Name: name, Err: err}
+}
+
+func prepareOne(ctx context.Context, in Input, p *Profile, o Options) (*Prepared, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if lim := o.maxInputBytes(); int64(len(in.Data)) > lim {
+		return nil, fmt.Errorf("%d bytes, over the %d-byte input limit: %w", len(in.Data), lim, ErrInputTooLarge)
+	}
+	info, err := codecs.Probe(in.Data)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := NewPlan(info, len(in.Data), p, o)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Passthrough {
+		if o.Verify == VerifyDecode {
+			if err := verifyDecode(in.Data, info, o); err != nil {
+				return nil, err
+			}
+		}
+		return &Prepared{Name: in.Name, Data: in.Data, Format: info.Format,
+			Width: info.Width, Height: info.Height, Passthrough: true, Plan: plan}, nil
+	}
+	j := &job{ctx: ctx, in: in, p: p, o: o, info: info, plan: plan}
+	return j.run()
+}
+
+// verifyDecode decodes data and throws the pixels away: a damaged stream
+// (bad checksum, truncated scan, out-of-range palette index) is an error.
+func verifyDecode(data []byte, info codecs.Info, o Options) error {
+	denom := 1
+	if info.Format == codecs.JPEG {
+		denom = 8
+	}
+	_, _, err := codecs.Decode(data, codecs.DecodeOptions{MaxPixels: o.maxPixels(), ScaleDenom: denom})
+	return err
+}

@@ -1,0 +1,149 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/raster"
+)
+
+// job carries one input through decode, render and encode-to-fit.
+type job struct {
+	ctx      context.Context
+	in       Input
+	p        *Profile
+	o        Options
+	info     codecs.Info
+	plan     *Plan
+	decoded  image.Image
+	warnings []string
+}
+
+func (j *job) warn(format string, a ...any) {
+	j.warnings = append(j.warnings, fmt.Sprintf(format, a...))
+}
+
+// run decodes once, then renders and encodes the plan, stepping the size
+// down while the output does not fit the byte budget.
+func (j *job) run() (*Prepared, error) {
+	img, _, err := codecs.Decode(j.in.Data, codecs.DecodeOptions{
+		MaxPixels:      j.o.maxPixels(),
+		RejectAnimated: j.o.RejectAnimated,
+		ScaleDenom:     decodeDenom(j.plan),
+	})
+	if err != nil {
+		return nil, err
+	}
+	j.decoded = img
+	if j.info.Animated {
+		j.warn("animated (%d frames): the first frame is used", j.info.Frames)
+	}
+	if j.info.Color == codecs.ColorCMYK || j.info.Color == codecs.ColorYCCK {
+		j.warn("%s converted to RGB without a colour profile; colours are approximate", j.info.Color)
+	}
+	first := j.plan
+	for step := 0; ; step++ {
+		if step > 0 {
+			pl, err := newPlan(j.info, len(j.in.Data), j.p, j.o, step)
+			if err == errNoSmallerSize {
+				return nil, fmt.Errorf("pipeline: %s output does not fit %d bytes even at %dx%d: %w",
+					j.plan.Format, j.plan.Budget, j.plan.Canvas.W, j.plan.Canvas.H, ErrOverBudget)
+			}
+			if err != nil {
+				return nil, err
+			}
+			j.plan = pl
+		}
+		if err := j.ctx.Err(); err != nil {
+			return nil, err
+		}
+		canvas := render(j.decoded, j.info, j.plan, j.o)
+		data, ok, err := j.encodeToFit(canvas)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if step > 0 {
+				j.warn("did not fit %d bytes at %dx%d; stepped down to %dx%d",
+					j.plan.Budget, first.Canvas.W, first.Canvas.H, j.plan.Canvas.W, j.plan.Canvas.H)
+			}
+			return &Prepared{Name: j.in.Name, Data: data, Format: j.plan.Format,
+				Width: j.plan.Canvas.W, Height: j.plan.Canvas.H, Plan: j.plan, Warnings: j.warnings}, nil
+		}
+	}
+}
+
+// decodeDenom picks the largest JPEG DCT scale (1/2, 1/4, 1/8) that still
+// leaves at least the target resolution in the cropped area.
+func decodeDenom(pl *Plan) int {
+	if pl.Source.Format != codecs.JPEG {
+		return 1
+	}
+	for _, d := range []int{8, 4, 2} {
+		if pl.Crop.W/d >= pl.Resize.W && pl.Crop.H/d >= pl.Resize.H {
+			return d
+		}
+	}
+	return 1
+}
+
+// render executes the plan's geometry on a decoded image: crop (in stored
+// orientation), resize, orient, place on the canvas, flatten for JPEG.
+func render(src image.Image, info codecs.Info, pl *Plan, o Options) *image.NRGBA {
+	o8 := pl.Orientation
+	crop := raster.UnorientRect(pl.Crop.Image(), info.Width, info.Height, o8)
+	// The decoder may have scaled the image down (JPEG DCT scaling).
+	b := src.Bounds()
+	if b.Dx() != info.Width || b.Dy() != info.Height {
+		crop = scaleRect(crop, float64(b.Dx())/float64(info.Width), float64(b.Dy())/float64(info.Height))
+	}
+	crop = crop.Add(b.Min).Intersect(b)
+	var sub image.Image = src
+	if crop != b {
+		sub = src.(interface {
+			SubImage(image.Rectangle) image.Image
+		}).SubImage(crop)
+	}
+	tw, th := pl.Resize.W, pl.Resize.H
+	if o8 >= 5 {
+		tw, th = th, tw
+	}
+	var img *image.NRGBA
+	if crop.Dx() == tw && crop.Dy() == th {
+		img = raster.ToNRGBA(sub)
+	} else {
+		img = raster.Resize(sub, tw, th)
+	}
+	img = raster.Orient(img, o8)
+	if pl.Padded() {
+		img = raster.Place(img, pl.Canvas.W, pl.Canvas.H, pl.Content.Image().Min, fillColor(pl.Fill, o))
+	}
+	if pl.Format == codecs.JPEG && !raster.Opaque(img) {
+		img = raster.Flatten(img, flattenColor(o))
+	}
+	return img
+}
+
+func scaleRect(r image.Rectangle, sx, sy float64) image.Rectangle {
+	return image.Rect(int(float64(r.Min.X)*sx), int(float64(r.Min.Y)*sy),
+		int(float64(r.Max.X)*sx+0.999), int(float64(r.Max.Y)*sy+0.999))
+}
+
+func fillColor(fill string, o Options) color.NRGBA {
+	if fill != "transparent" && o.Background != nil {
+		return *o.Background
+	}
+	return color.NRGBA{}
+}
+
+func flattenColor(o Options) color.NRGBA {
+	if o.Background != nil {
+		c := *o.Background
+		c.A = 255
+		return c
+	}
+	return color.NRGBA{255, 255, 255, 255}
+}

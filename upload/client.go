@@ -1,0 +1,408 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Client sends API requests with the shared auth, headers, timeouts, retry
+// policy and error mapping. Drivers build on it. It is safe for concurrent
+// use.
+type Client struct {
+	cfg   Config
+	base  *url.URL
+	hc    *http.Client
+	dl    *http.Client
+	sleep func(context.Context, time.Duration) error
+}
+
+// NewClient returns a Client for cfg with defaults applied.
+func NewClient(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	base, _ := url.Parse(cfg.BaseURL)
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	dl := *hc
+	orig := hc.CheckRedirect
+	dl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+			return fmt.Errorf("redirect to a %q URL refused (http and https only)", req.URL.Scheme)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if orig != nil {
+			return orig(req, via)
+		}
+		return nil
+	}
+	sleep := cfg.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	return &Client{cfg: cfg, base: base, hc: hc, dl: &dl, sleep: sleep}, nil
+}
+
+// Config returns the client's configuration, defaults applied.
+func (c *Client) Config() Config { return c.cfg }
+
+// String describes the client with the key redacted.
+func (c *Client) String() string { return "upload.Client{" + c.cfg.String() + "}" }
+
+// GoString is String, so that %#v redacts too.
+func (c *Client) GoString() string { return c.String() }
+
+// Sleep waits d or until ctx is done, through Config.Sleep when set.
+func (c *Client) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
+
+// URL returns BaseURL joined with path, with the query values q added to
+// any query of BaseURL.
+func (c *Client) URL(path string, q url.Values) string {
+	u := *c.base
+	u.Path = strings.TrimRight(u.Path, "/") + "/" + strings.TrimLeft(path, "/")
+	u.RawPath = ""
+	if len(q) > 0 {
+		all := u.Query()
+		for k, vs := range q {
+			all[k] = append(all[k], vs...)
+		}
+		u.RawQuery = all.Encode()
+	}
+	return u.String()
+}
+
+// Call is one HTTP exchange; the body is replayed for every attempt.
+type Call struct {
+	Method      string
+	URL         string
+	ContentType string
+	Body        []byte
+	// Header holds headers for this call on top of Config.Header.
+	Header http.Header
+}
+
+// Reply is a successful (2xx) answer read in full.
+type Reply struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	// Attempts is the number of requests made, retries included.
+	Attempts int
+}
+
+// NewRequest builds one attempt's *http.Request: auth, Config.Header,
+// call headers, Content-Type, and a replayable body.
+func (c *Client) NewRequest(ctx context.Context, call Call) (*http.Request, error) {
+	return c.newRequest(ctx, call, true)
+}
+
+func (c *Client) newRequest(ctx context.Context, call Call, auth bool) (*http.Request, error) {
+	method := call.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var body io.Reader
+	if call.Body != nil {
+		body = bytes.NewReader(call.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, call.URL, body)
+	if err != nil {
+		return nil, errorf(ErrInvalidRequest, "upload: %s", c.cfg.Redact(err.Error()))
+	}
+	if call.Body != nil {
+		b := call.Body
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	req.Header.Set("User-Agent", "imgprep-upload/1")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	for k, vs := range c.cfg.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	for k, vs := range call.Header {
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	if call.ContentType != "" {
+		req.Header.Set("Content-Type", call.ContentType)
+	}
+	if auth && c.cfg.APIKey != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	}
+	return req, nil
+}
+
+// Do performs call with retries and returns the 2xx answer read in full
+// (at most MaxResponseBytes). A non-2xx answer is an *APIError; a
+// cancelled context gives an error wrapping ctx.Err().
+func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
+	var reply *Reply
+	o := callOpts{client: c.hc, max: c.cfg.MaxResponseBytes, timeout: c.cfg.Timeout, auth: true}
+	n, err := c.retry(ctx, call, func(ctx context.Context) (bool, error) {
+		r, retry, err := c.roundTrip(ctx, call, o, nil)
+		reply = r
+		return retry, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	reply.Attempts = n
+	return reply, nil
+}
+
+// DoStream performs call with retries until a 2xx answer arrives, then
+// hands the open response to handle, on the calling goroutine, and closes
+// it afterwards. Errors of handle are not retried. Config.Timeout then
+// bounds each pause between reads of the body.
+func (c *Client) DoStream(ctx context.Context, call Call, handle func(*http.Response) error) error {
+	o := callOpts{client: c.hc, max: c.cfg.MaxResponseBytes, timeout: c.cfg.Timeout, auth: true}
+	_, err := c.retry(ctx, call, func(ctx context.Context) (bool, error) {
+		_, retry, err := c.roundTrip(ctx, call, o, handle)
+		return retry, err
+	})
+	return err
+}
+
+type callOpts struct {
+	client  *http.Client
+	max     int64
+	timeout time.Duration // idle timeout of an attempt; <= 0 none
+	auth    bool
+	kind    error // category of body/transport failures (nil: default)
+}
+
+// failKind is the category of a bad body.
+func (o callOpts) failKind() error {
+	if o.kind != nil {
+		return o.kind
+	}
+	return ErrMalformedResponse
+}
+
+var errAttemptTimeout = errors.New("attempt timed out")
+
+// roundTrip performs one attempt. It reports whether a failure may be
+// retried.
+func (c *Client) roundTrip(ctx context.Context, call Call, o callOpts, handle func(*http.Response) error) (*Reply, bool, error) {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var timer *time.Timer
+	if o.timeout > 0 {
+		timer = time.AfterFunc(o.timeout, func() { cancel(errAttemptTimeout) })
+		defer timer.Stop()
+	}
+	req, err := c.newRequest(actx, call, o.auth)
+	if err != nil {
+		return nil, false, err
+	}
+	resp, err := o.client.Do(req)
+	if err != nil {
+		return nil, c.transportRetryable(ctx, err), c.transportErr(ctx, actx, call, o, "", err)
+	}
+	defer resp.Body.Close()
+	body := io.Reader(resp.Body)
+	if timer != nil {
+		body = &idleReader{r: resp.Body, t: timer, d: o.timeout}
+	}
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if ok && handle != nil {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{body, resp.Body}
+		if err := handle(resp); err != nil {
+			if ctx.Err() != nil || context.Cause(actx) == errAttemptTimeout {
+				return nil, false, c.transportErr(ctx, actx, call, o, "reading the stream", err)
+			}
+			return nil, false, err
+		}
+		_, _ = io.CopyN(io.Discard, body, 4<<10)
+		return nil, false, nil
+	}
+	if !ok { // error bodies are small; a gateway's page is cut
+		data, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
+		e := NewAPIError(resp.StatusCode, resp.Header, data)
+		e.Message = c.cfg.Redact(e.Message)
+		return nil, retryableStatus(e), e
+	}
+	data, err := readCapped(body, o.max)
+	if err != nil && errors.Is(err, errTooLarge) {
+		return nil, false, errorf(o.failKind(), "upload: %s %s: response body exceeds %d bytes", call.Method, redactURL(call.URL), o.max)
+	}
+	if err != nil && (ctx.Err() != nil || context.Cause(actx) == errAttemptTimeout) {
+		return nil, ctx.Err() == nil, c.transportErr(ctx, actx, call, o, "reading the response", err)
+	}
+	if err != nil {
+		return nil, false, &kindError{kind: o.failKind(), cause: err,
+			msg: fmt.Sprintf("upload: %s %s: truncated response body after %d bytes: %s", call.Method, redactURL(call.URL), len(data), c.cfg.Redact(err.Error()))}
+	}
+	return &Reply{StatusCode: resp.StatusCode, Header: resp.Header, Body: data}, false, nil
+}
+
+// maxErrorBody is how much of an error answer is read.
+const maxErrorBody = 64 << 10
+
+// idleReader re-arms the attempt timer whenever data arrives.
+type idleReader struct {
+	r io.Reader
+	t *time.Timer
+	d time.Duration
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 {
+		r.t.Reset(r.d)
+	}
+	return n, err
+}
+
+var errTooLarge = errors.New("too large")
+
+// readCapped reads r to the end, failing with errTooLarge past max bytes.
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if int64(len(data)) > max {
+		return nil, errTooLarge
+	}
+	return data, err
+}
+
+// transportRetryable reports whether a transport failure may be retried.
+func (c *Client) transportRetryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var (
+		cv *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		hn x509.HostnameError
+		ci x509.CertificateInvalidError
+	)
+	if errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) {
+		return false
+	}
+	if strings.Contains(err.Error(), "redirect to a") { // refused by CheckRedirect
+		return false
+	}
+	return true
+}
+
+// transportErr describes a failed exchange (no answer, or a body that
+// could not be read), redacted.
+func (c *Client) transportErr(ctx, actx context.Context, call Call, o callOpts, doing string, err error) error {
+	where := call.Method + " " + redactURL(call.URL)
+	if doing != "" {
+		where += ": " + doing
+	}
+	switch {
+	case ctx.Err() != nil:
+		return ctxErr(ctx, "upload: "+where, nil)
+	case context.Cause(actx) == errAttemptTimeout:
+		return &kindError{kind: ErrTimeout, cause: context.DeadlineExceeded,
+			msg: fmt.Sprintf("upload: %s: nothing received for %s (attempt timeout)", where, o.timeout)}
+	}
+	kind := ErrNetwork
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) {
+		kind = ErrTimeout
+	} else if o.kind != nil {
+		kind = o.kind
+	}
+	return &kindError{kind: kind, cause: err, msg: "upload: " + where + ": " + c.cfg.Redact(stripURLError(err))}
+}
+
+// stripURLError drops the *url.Error prefix (method and URL, already
+// reported).
+func stripURLError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// ctxErr wraps ctx.Err() (and ErrTimeout for a deadline) with a message.
+func ctxErr(ctx context.Context, msg string, last error) error {
+	cerr := ctx.Err()
+	kinds := cerr
+	if errors.Is(cerr, context.DeadlineExceeded) {
+		kinds = errors.Join(cerr, ErrTimeout)
+	}
+	msg += ": " + cerr.Error()
+	if last != nil {
+		msg += " (last error: " + last.Error() + ")"
+	}
+	return &kindError{kind: kinds, msg: msg, cause: last}
+}
+
+// redactURL drops the query and fragment of u (they may hold signatures or
+// keys) for messages.
+func redactURL(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i] + "?…"
+	}
+	return u
+}
+
+// retry runs try until it succeeds, fails for good, or retries run out.
+func (c *Client) retry(ctx context.Context, call Call, try func(context.Context) (bool, error)) (int, error) {
+	p := c.cfg.Retry
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return attempt - 1, ctxErr(ctx, "upload: "+call.Method+" "+redactURL(call.URL), nil)
+		}
+		retry, err := try(ctx)
+		if err == nil {
+			return attempt, nil
+		}
+		var ae *APIError
+		if errors.As(err, &ae) {
+			ae.Attempts = attempt
+		}
+		if !retry || attempt > p.retries() || ctx.Err() != nil {
+			return attempt, withAttempts(err, attempt)
+		}
+		wait, fromServer := p.Backoff(attempt), false
+		if ae != nil && ae.RetryAfter > 0 {
+			if ae.RetryAfter > p.MaxRetryAfter {
+				return attempt, withAttempts(err, attempt) // the server asks for a longer pause than we wait
+			}
+			wait, fromServer = ae.RetryAfter, true
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return attempt, withAttempts(err, attempt)
+		}
+		if c.cfg.OnRetry != nil {
+			c.cfg.OnRetry(RetryEvent{Attempt: attempt, Wait: wait, Err: err, RetryAfter: fromServer})
+		}
+		if c.sleep(ctx, wait) != nil || ctx.Err() != nil {
+			return attempt, ctxErr(ctx, fmt.Sprintf("upload: %s %s: gave up waiting to retry after %d attempts", call.Method, redactURL(call.URL), attempt), err)
+		}
+	}
+}
+
+// withAttempts notes the attempt count on a non-API error.
+func withAttempts(err error, n int) error {
+	var ae *APIError
+	if n <= 1 || errors.As(err, &ae) {
+		return err
+	}
+	var ke *kindError
+	if errors.As(err, &ke) && ke == err {
+		return &kindError{kind: ke.kind, cause: ke.cause, msg: fmt.Sprintf("%s (after %d attempts)", ke.msg, n)}
+	}
+	return fmt.Errorf("%w (after %d attempts)", err, n)
+}
