@@ -178,7 +178,8 @@ func classify(f Format, err error) error {
 	kind := ErrCorrupt
 	msg := err.Error()
 	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || containsAny(msg, "unexpected EOF"):
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || containsAny(msg, "unexpected EOF", "short Huffman data"):
+		// image/jpeg reports EOF inside entropy-coded data as "short Huffman data".
 		kind = ErrTruncated
 	case isUnsupported(err) || isStdUnsupported(err):
 		kind = ErrUnsupported

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/imgprep/imgprep/upload"
@@ -13,9 +14,13 @@ type nopUploader struct{ cfg upload.Config }
 
 func (nopUploader) Edit(context.Context, *upload.Request) (*upload.Response, error) { return nil, nil }
 
+var registerOnce sync.Once // the registry is global; -count=N reruns the test
+
 func TestRegistry(t *testing.T) {
-	upload.Register("test-nop-b", func(c upload.Config) (upload.Uploader, error) { return nopUploader{c}, nil })
-	upload.Register("test-nop-a", func(c upload.Config) (upload.Uploader, error) { return nopUploader{c}, nil })
+	registerOnce.Do(func() {
+		upload.Register("test-nop-b", func(c upload.Config) (upload.Uploader, error) { return nopUploader{c}, nil })
+		upload.Register("test-nop-a", func(c upload.Config) (upload.Uploader, error) { return nopUploader{c}, nil })
+	})
 	names := upload.Drivers()
 	if !slices.IsSorted(names) || !slices.Contains(names, "test-nop-a") || !slices.Contains(names, "test-nop-b") {
 		t.Errorf("Drivers() = %v", names)
@@ -29,9 +34,11 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("Open(nope) = %v", err)
 	}
 	for name, f := range map[string]func(){
-		"nil":       func() { upload.Register("test-nil", nil) },
-		"duplicate": func() { upload.Register("test-nop-a", func(upload.Config) (upload.Uploader, error) { return nil, nil }) },
-		"empty":     func() { upload.Register("", func(upload.Config) (upload.Uploader, error) { return nil, nil }) },
+		"nil": func() { upload.Register("test-nil", nil) },
+		"duplicate": func() {
+			upload.Register("test-nop-a", func(upload.Config) (upload.Uploader, error) { return nil, nil })
+		},
+		"empty": func() { upload.Register("", func(upload.Config) (upload.Uploader, error) { return nil, nil }) },
 	} {
 		func() {
 			defer func() {

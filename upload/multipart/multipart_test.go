@@ -106,8 +106,7 @@ func TestMultipartRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	comp, partial := 70, 2
-	_ = partial
+	comp := 70
 	req := &upload.Request{
 		Model: "gpt-image-1.5", Prompt: "a lighthouse at dusk",
 		Images: []upload.File{{Name: "/tmp/first.png", Data: img}, {Name: "second.png", Data: jpg}},

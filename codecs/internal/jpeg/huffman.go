@@ -51,14 +51,14 @@ type huffman struct {
 	slut [256]uint16
 }
 
-// bits is the bit reader for entropy-coded data. Bytes are taken from
+// bitReader is the bit reader for entropy-coded data. Bytes are taken from
 // d.bytes, with byte stuffing removed, and it stops in front of the first
 // marker (or at the end of the input); from then on it supplies zero bits,
 // counted in fake, so that the decoding loops need no end-of-data checks.
 // Consuming any of those zero bits is detected afterwards (n < fake), which
 // turns into the error saved in err: a reader never silently decodes data
 // that isn't there.
-type bits struct {
+type bitReader struct {
 	acc  uint64 // The next n bits to decode, starting at the MSB.
 	n    uint   // Number of valid bits in acc.
 	fake uint   // Number of the low valid bits that are padding.
@@ -140,7 +140,7 @@ func (d *decoder) endData(err error) {
 // resetBits discards the bit reader's state, at the start of a scan and at
 // restart markers.
 func (d *decoder) resetBits() {
-	d.bits = bits{}
+	d.bits = bitReader{}
 }
 
 // overrun reports whether padding bits beyond the end of the entropy-coded

@@ -123,7 +123,7 @@ type plane struct {
 
 type decoder struct {
 	r    io.Reader
-	bits bits
+	bits bitReader
 	// bytes is a byte buffer, similar to a bufio.Reader, except that it
 	// has to be able to unread more than 1 byte, due to byte stuffing.
 	// Byte stuffing is specified in section F.1.2.3.

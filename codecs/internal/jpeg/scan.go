@@ -7,6 +7,7 @@ package jpeg
 import (
 	"encoding/binary"
 	"image"
+	"math/bits"
 )
 
 // makeImg allocates and initializes the destination image, at the scaled
@@ -314,9 +315,9 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	if cb.c32 == nil {
 		cs := &cb.c16[bi]
 		if ah != 0 {
-			err = refine(d, cs, acH, zigStart, zigEnd, 1<<al, &d.patches)
+			err = refine(d, cs, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
 		}
 		if d.patches.n > 0 {
 			// A value didn't fit in int16: switch to int32.
@@ -326,9 +327,9 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	} else {
 		cs := &cb.c32[bi]
 		if ah != 0 {
-			err = refine(d, cs, acH, zigStart, zigEnd, 1<<al, &d.patches)
+			err = refine(d, cs, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
 		}
 	}
 	if err != nil {
@@ -521,8 +522,10 @@ func setCoef[T coef](b *[blockSize]T, k uint8, v int32, p *patches) {
 // decodeFirst decodes the first scan of the band [zigStart, zigEnd] of one
 // block of a progressive image, as specified in section G.1.2.1 (and as
 // image/jpeg's decoding loop for ah == 0 does), into b, which holds the
-// coefficients in natural order, not dequantized.
-func decodeFirst[T coef](d *decoder, b *[blockSize]T, dcH, acH *huffman, dcPred *int32, zigStart, zigEnd int32, al uint32, p *patches) error {
+// coefficients in natural order, not dequantized, and *nz, the mask of
+// its non-zero AC coefficients in zig-zag order (bit zig for
+// b[unzig[zig]]).
+func decodeFirst[T coef](d *decoder, b *[blockSize]T, nz *uint64, dcH, acH *huffman, dcPred *int32, zigStart, zigEnd int32, al uint32, p *patches) error {
 	zig := zigStart
 	if zig == 0 {
 		zig++
@@ -546,8 +549,10 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, dcH, acH *huffman, dcPred 
 		d.eobRun--
 		return nil
 	}
-	// Decode the AC coefficients, as specified in section F.2.2.2.
+	// Decode the AC coefficients, as specified in section F.2.2.2. Their
+	// values are never 0.
 	acc, n := d.bits.acc, d.bits.n
+	mask := *nz
 	for ; zig <= zigEnd; zig++ {
 		if n < 32 {
 			acc, n = d.fillBits(acc, n)
@@ -558,6 +563,7 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, dcH, acH *huffman, dcPred 
 				acc <<= l
 				n -= l
 				setCoef(b, unzig[z&63], (f>>16)<<al, p)
+				mask |= 1 << (z & 63)
 				zig = z
 				continue
 			}
@@ -591,6 +597,7 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, dcH, acH *huffman, dcPred 
 				ac += -1<<val1 + 1
 			}
 			setCoef(b, unzig[zig&63], ac<<al, p)
+			mask |= 1 << (zig & 63)
 		} else {
 			if val0 != 0x0f {
 				d.eobRun = uint16(1) << val0
@@ -605,15 +612,19 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, dcH, acH *huffman, dcPred 
 			zig += 0x0f
 		}
 	}
+	*nz = mask
 	d.bits.acc, d.bits.n = acc, n
 	return nil
 }
 
 // refine decodes a successive approximation refinement scan of the band
 // [zigStart, zigEnd] of one block, as specified in section G.1.2.2 and
-// G.1.2.3, into b. This is image/jpeg's refine and refineNonZeroes, with the
-// bit reader in local variables.
-func refine[T coef](d *decoder, b *[blockSize]T, h *huffman, zigStart, zigEnd, delta int32, p *patches) error {
+// G.1.2.3, into b and its non-zero mask *nz (see decodeFirst). This is
+// image/jpeg's refine and refineNonZeroes, with the bit reader in local
+// variables, and finding the non-zero coefficients (which get a correction
+// bit) and the zero ones (which are counted by the run lengths) in *nz
+// rather than by looking at every coefficient.
+func refine[T coef](d *decoder, b *[blockSize]T, nz *uint64, h *huffman, zigStart, zigEnd, delta int32, p *patches) error {
 	// Refining a DC component is trivial.
 	if zigStart == 0 {
 		if zigEnd != 0 {
@@ -631,11 +642,12 @@ func refine[T coef](d *decoder, b *[blockSize]T, h *huffman, zigStart, zigEnd, d
 
 	// Refining AC components is more complicated; see sections G.1.2.2 and G.1.2.3.
 	acc, n := d.bits.acc, d.bits.n
-	zig := zigStart
+	mask := *nz
+	end := ^uint64(0) >> (63 - uint(zigEnd)) // Bits 0 to zigEnd.
+	zig := uint(zigStart)
 	if d.eobRun == 0 {
-	loop:
-		for ; zig <= zigEnd; zig++ {
-			// A code, a correction bit and up to 14 EOB run bits.
+		for zig <= uint(zigEnd) {
+			// A code, a sign bit and up to 14 EOB run bits.
 			if n < 32 {
 				acc, n = d.fillBits(acc, n)
 			}
@@ -658,8 +670,7 @@ func refine[T coef](d *decoder, b *[blockSize]T, h *huffman, zigStart, zigEnd, d
 			val1 := value & 0x0f
 
 			z := int32(0)
-			switch val1 {
-			case 0:
+			if val1 == 0 {
 				if val0 != 0x0f {
 					d.eobRun = uint16(1) << val0
 					if val0 != 0 {
@@ -667,85 +678,80 @@ func refine[T coef](d *decoder, b *[blockSize]T, h *huffman, zigStart, zigEnd, d
 						acc <<= val0
 						n -= val0
 					}
-					break loop
+					break
 				}
-			case 1:
+			} else if val1 == 1 {
 				z = delta
 				if acc>>63 == 0 {
 					z = -z
 				}
 				acc <<= 1
 				n--
-			default:
+			} else {
 				d.bits.acc, d.bits.n = acc, n
 				return formatError("unexpected Huffman code")
 			}
 
-			// Refine the non-zero coefficients, skipping over val0 zero ones
-			// (image/jpeg's refineNonZeroes with nz = val0).
-			nz := int32(val0)
-			for ; zig <= zigEnd; zig++ {
-				u := unzig[zig&63]
-				c := int32(b[u&63])
-				if c == 0 {
-					if nz == 0 {
-						break
-					}
-					nz--
-					continue
-				}
-				if n == 0 {
-					acc, n = d.fillBits(acc, n)
-				}
-				bit := acc >> 63
-				acc <<= 1
-				n--
-				if bit == 0 {
-					continue
-				}
-				if c >= 0 {
-					setCoef(b, u, c+delta, p)
-				} else {
-					setCoef(b, u, c-delta, p)
-				}
+			// Skip over val0 zero coefficients, refining the non-zero ones
+			// on the way, up to the next zero one (image/jpeg's
+			// refineNonZeroes with nz = val0): stop is the position of the
+			// (val0+1)th zero coefficient from zig on, or zigEnd+1.
+			zeros := ^mask & end &^ (1<<zig - 1)
+			for i := uint(0); i < val0 && zeros != 0; i++ {
+				zeros &= zeros - 1
 			}
-			if zig > zigEnd {
+			stop := uint(zigEnd) + 1
+			if zeros != 0 {
+				stop = uint(bits.TrailingZeros64(zeros))
+			}
+			acc, n = refineBits(d, b, mask&(1<<stop-1)&^(1<<zig-1), delta, acc, n, p)
+			zig = stop
+			if zig > uint(zigEnd) {
 				d.bits.acc, d.bits.n = acc, n
 				return formatError("too many coefficients")
 			}
 			if z != 0 {
 				setCoef(b, unzig[zig&63], z, p)
+				mask |= 1 << (zig & 63)
 			}
+			zig++
 		}
 	}
 	if d.eobRun > 0 {
 		d.eobRun--
 		// Refine the remaining non-zero coefficients (refineNonZeroes
 		// with nz = -1).
-		for ; zig <= zigEnd; zig++ {
-			u := unzig[zig&63]
-			c := int32(b[u&63])
-			if c == 0 {
-				continue
-			}
-			if n == 0 {
-				acc, n = d.fillBits(acc, n)
-			}
-			bit := acc >> 63
-			acc <<= 1
-			n--
-			if bit == 0 {
-				continue
-			}
-			if c >= 0 {
-				setCoef(b, u, c+delta, p)
-			} else {
-				setCoef(b, u, c-delta, p)
-			}
-		}
+		acc, n = refineBits(d, b, mask&end&^(1<<zig-1), delta, acc, n, p)
 	}
+	*nz = mask
 	d.bits.acc, d.bits.n = acc, n
 	return nil
+}
+
+// refineBits reads a correction bit for each of the non-zero coefficients
+// of b at the zig-zag positions in m, in order, and adds delta to the
+// magnitude of those whose bit is 1.
+func refineBits[T coef](d *decoder, b *[blockSize]T, m uint64, delta int32, acc uint64, n uint, p *patches) (uint64, uint) {
+	for m != 0 {
+		zig := uint(bits.TrailingZeros64(m))
+		m &= m - 1
+		if n == 0 {
+			acc, n = d.fillBits(acc, n)
+		}
+		bit := acc >> 63
+		acc <<= 1
+		n--
+		if bit == 0 {
+			continue
+		}
+		u := unzig[zig&63]
+		if c := int32(b[u&63]); c >= 0 {
+			setCoef(b, u, c+delta, p)
+		} else {
+			setCoef(b, u, c-delta, p)
+		}
+	}
+	return acc, n
 }
 
 func (d *decoder) reconstructProgressiveImage() error {
@@ -914,11 +920,15 @@ func (d *decoder) findRST(expectedRST uint8) error {
 type coefBuf struct {
 	c16 [][blockSize]int16
 	c32 [][blockSize]int32
+	nz  []uint64 // Non-zero AC coefficients of each block, see decodeFirst.
 }
 
 func (c *coefBuf) allocated() bool { return c.c16 != nil || c.c32 != nil }
 
-func (c *coefBuf) alloc(n int) { c.c16 = make([][blockSize]int16, n) }
+func (c *coefBuf) alloc(n int) {
+	c.c16 = make([][blockSize]int16, n)
+	c.nz = make([]uint64, n)
+}
 
 // widen switches c to int32 storage.
 func (c *coefBuf) widen() {
@@ -932,31 +942,33 @@ func (c *coefBuf) widen() {
 }
 
 // loadDequantized copies block i to b, dequantized with qt (zig-zag order),
-// and returns the mask of its non-zero coefficients (with bit 0 always set).
-// It writes b[0] and the non-zero coefficients only: the rest of b must be
-// zero already, except at scale 1/8, where only b[0] is used.
+// and returns the mask of its non-zero coefficients in natural order (with
+// bit 0 always set). It writes b[0] and the non-zero coefficients only: the
+// rest of b must be zero already, except at scale 1/8, where only b[0] is
+// used.
 func (c *coefBuf) loadDequantized(i int, b *block, qt *block) uint64 {
 	mask := uint64(1)
+	m := c.nz[i] &^ 1
 	if c.c32 != nil {
 		src := &c.c32[i]
 		b[0] = src[0] * qt[0]
-		for zig := 1; zig < blockSize; zig++ {
-			k := unzig[zig]
-			if v := src[k]; v != 0 {
-				b[k] = v * qt[zig]
-				mask |= 1 << k
-			}
+		for m != 0 {
+			zig := uint(bits.TrailingZeros64(m))
+			m &= m - 1
+			k := unzig[zig&63] & 63
+			b[k] = src[k] * qt[zig&63]
+			mask |= 1 << k
 		}
 		return mask
 	}
 	src := &c.c16[i]
 	b[0] = int32(src[0]) * qt[0]
-	for zig := 1; zig < blockSize; zig++ {
-		k := unzig[zig]
-		if v := src[k]; v != 0 {
-			b[k] = int32(v) * qt[zig]
-			mask |= 1 << k
-		}
+	for m != 0 {
+		zig := uint(bits.TrailingZeros64(m))
+		m &= m - 1
+		k := unzig[zig&63] & 63
+		b[k] = int32(src[k]) * qt[zig&63]
+		mask |= 1 << k
 	}
 	return mask
 }

@@ -1,0 +1,149 @@
+package stream_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/imgprep/imgprep/upload"
+	_ "github.com/imgprep/imgprep/upload/stream"
+)
+
+const key = "sk-test-stream-SECRET123456"
+
+func pngBytes(t testing.TB, w int) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, w))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func event(name string, body string) string { return "event: " + name + "\ndata: " + body + "\n\n" }
+
+func partial(t testing.TB, i int) string {
+	return event("image_edit.partial_image", fmt.Sprintf(`{"type":"image_edit.partial_image","b64_json":%q,"created_at":1,"size":"1024x1024","quality":"low","background":"opaque","output_format":"png","partial_image_index":%d}`,
+		base64.StdEncoding.EncodeToString(pngBytes(t, i+1)), i))
+}
+
+func completed(t testing.TB) string {
+	return event("image_edit.completed", fmt.Sprintf(`{"type":"image_edit.completed","b64_json":%q,"created_at":2,"size":"1024x1024","quality":"low","background":"opaque","output_format":"png","usage":{"input_tokens":3,"output_tokens":4,"total_tokens":7,"input_tokens_details":{"text_tokens":1,"image_tokens":2}}}`,
+		base64.StdEncoding.EncodeToString(pngBytes(t, 8))))
+}
+
+// streamServer checks that stream=true was sent and writes events, flushing
+// after each.
+func streamServer(t *testing.T, events ...string) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("stream") != "true" || r.Header.Get("Authorization") != "Bearer "+key {
+			t.Errorf("stream=%q auth=%q", r.FormValue("stream"), r.Header.Get("Authorization"))
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, e := range events {
+			fmt.Fprint(w, e)
+			w.(http.Flusher).Flush()
+		}
+	}))
+}
+
+func request(t testing.TB, onPartial func(upload.PartialImage)) *upload.Request {
+	two := 2
+	return &upload.Request{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4)}}, PartialImages: &two, OnPartial: onPartial}
+}
+
+func TestStream(t *testing.T) {
+	// The final image may come before the last partial.
+	srv := streamServer(t, partial(t, 0), completed(t), partial(t, 1))
+	defer srv.Close()
+	up, _ := upload.Open("openai-stream", upload.Config{BaseURL: srv.URL, APIKey: key})
+	var got []upload.PartialImage
+	req := request(t, func(p upload.PartialImage) { got = append(got, p) })
+	resp, err := up.Edit(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Stream {
+		t.Error("the caller's request was modified")
+	}
+	if len(got) != 2 || got[0].Index != 0 || got[1].Index != 1 || !bytes.Equal(got[1].Data, pngBytes(t, 2)) {
+		t.Errorf("partials %+v", got)
+	}
+	if len(resp.Images) != 1 || !bytes.Equal(resp.Images[0].Data, pngBytes(t, 8)) || resp.Usage.TotalTokens != 7 || resp.Usage.InputTokensDetails.ImageTokens != 2 {
+		t.Errorf("response %+v", resp)
+	}
+}
+
+func TestStreamFailures(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		events []string
+		is     error
+		api    bool
+	}{
+		{"error event", []string{partial(t, 0), event("error", `{"error":{"message":"Your request was rejected by the safety system","type":"image_generation_user_error","code":"moderation_blocked"}}`)}, upload.ErrModeration, true},
+		{"no completed", []string{partial(t, 0), partial(t, 1)}, upload.ErrMalformedResponse, false},
+		{"cut mid-event", []string{partial(t, 0), completed(t)[:60]}, upload.ErrMalformedResponse, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := streamServer(t, c.events...)
+			defer srv.Close()
+			up, _ := upload.Open("openai-stream", upload.Config{BaseURL: srv.URL, APIKey: key})
+			n := 0
+			_, err := up.Edit(context.Background(), request(t, func(upload.PartialImage) { n++ }))
+			var ae *upload.APIError
+			if !errors.Is(err, c.is) || errors.As(err, &ae) != c.api {
+				t.Errorf("err = %v, want %v (APIError %v)", err, c.is, c.api)
+			}
+			if n == 0 {
+				t.Error("no partial delivered before the failure")
+			}
+		})
+	}
+}
+
+func TestStalledStream(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, partial(t, 0))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	before := runtime.NumGoroutine()
+	up, _ := upload.Open("openai-stream", upload.Config{BaseURL: srv.URL, APIKey: key, Timeout: 50 * time.Millisecond})
+	_, err := up.Edit(context.Background(), request(t, nil))
+	if !errors.Is(err, upload.ErrTimeout) {
+		t.Errorf("err = %v, want ErrTimeout", err)
+	}
+	// Nothing of ours keeps running (the transport's idle connections aside).
+	deadline := time.Now().Add(time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > before+2 {
+		t.Errorf("%d goroutines, %d before", g, before)
+	}
+}
+
+func TestStreamNeedsAStreamingModel(t *testing.T) {
+	up, _ := upload.Open("openai-stream", upload.Config{BaseURL: "http://127.0.0.1:1", APIKey: key})
+	_, err := up.Edit(context.Background(), &upload.Request{Model: "dall-e-2", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4)}}})
+	var pe *upload.ParamError
+	if !errors.As(err, &pe) || pe.Param != "stream" || pe.Model != "dall-e-2" {
+		t.Errorf("err = %v", err)
+	}
+}
