@@ -28,7 +28,7 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{},
 		{"frobnicate"},
-		{"prep", sample("gopher_alpha.png")},                       // no model
+		{"prep", sample("gopher_alpha.png")}, // no model
 		{"prep", "--model", "dall-e-9", sample("gopher_alpha.png")}, // unknown model
 		{"prep", "--model", "dall-e-2"},                             // no files
 		{"prep", "--model", "dall-e-2", "--fit", "squash", "x.png"},
