@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/imgprep/imgprep/internal/testimg"
 	"image"
 	"os"
 	"os/exec"
@@ -259,7 +260,7 @@ func TestCorpusOrientation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return decodePNG(t, res.Data)
+		return testimg.DecodePNG(t, res.Data)
 	}
 	for _, kind := range []string{"Landscape", "Portrait"} {
 		ref := prep(kind + "_1.jpg")

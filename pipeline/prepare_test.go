@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/imgprep/imgprep/internal/testimg"
 	"image"
 	"image/color"
 	"image/png"
@@ -24,11 +25,11 @@ var (
 // red marker lands top-left and the blue one bottom-right of the content,
 // with transparent padding around it, on dall-e-2's square RGBA canvas.
 func TestPrepareOrientsAndPads(t *testing.T) {
-	up := markerImage(400, 240)
+	up := testimg.MarkerImage(400, 240)
 	p := mustProfile(t, "dall-e-2")
 	for o := 1; o <= 8; o++ {
 		t.Run(fmt.Sprintf("orientation=%d", o), func(t *testing.T) {
-			res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "m.jpg", Data: orientedJPEG(t, up, o)}, p, pipeline.Options{})
+			res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "m.jpg", Data: testimg.OrientedJPEG(t, up, o)}, p, pipeline.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +40,7 @@ func TestPrepareOrientsAndPads(t *testing.T) {
 			if c := res.Plan.Content; c != (pipeline.Rect{0, 102, 512, 307}) {
 				t.Fatalf("content = %v", c)
 			}
-			img := decodePNG(t, res.Data)
+			img := testimg.DecodePNG(t, res.Data)
 			checks := []struct {
 				x, y int
 				want color.NRGBA
@@ -50,7 +51,7 @@ func TestPrepareOrientsAndPads(t *testing.T) {
 				{256, 256, color.NRGBA{128, 128, 128, 255}},
 			}
 			for _, c := range checks {
-				if got := img.NRGBAAt(c.x, c.y); !near(got, c.want, 40) {
+				if got := img.NRGBAAt(c.x, c.y); !testimg.Near(got, c.want, 40) {
 					t.Errorf("pixel (%d,%d) = %v, want %v", c.x, c.y, got, c.want)
 				}
 			}
@@ -68,7 +69,7 @@ func TestPreparePassthroughKeepsBytes(t *testing.T) {
 	for i := 7; i < len(src.Pix); i += 4 {
 		src.Pix[i] = 200
 	}
-	data := encodePNG(t, src)
+	data := testimg.EncodePNG(t, src)
 	res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "ok.png", Data: data}, mustProfile(t, "dall-e-2"), pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +84,7 @@ func TestPreparePassthroughKeepsBytes(t *testing.T) {
 }
 
 func TestPrepareNoiseFitsFourMB(t *testing.T) {
-	data := encodePNG(t, noiseRGBA(1024, 1024))
+	data := testimg.EncodePNG(t, testimg.NoiseRGBA(1024, 1024))
 	if len(data) <= 4_000_000 {
 		t.Fatalf("fixture only %d bytes; want > 4 MB", len(data))
 	}
@@ -103,7 +104,7 @@ func TestPrepareNoiseFitsFourMB(t *testing.T) {
 }
 
 func TestPrepareLossyLowersQualityForBudget(t *testing.T) {
-	data := orientedJPEG(t, noiseRGBA(600, 400), 1)
+	data := testimg.OrientedJPEG(t, testimg.NoiseRGBA(600, 400), 1)
 	o := pipeline.Options{MaxBytes: 60_000, Force: true}
 	res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "n.jpg", Data: data}, mustProfile(t, "gpt-image-1"), o)
 	if err != nil {
@@ -118,7 +119,7 @@ func TestPrepareLossyLowersQualityForBudget(t *testing.T) {
 }
 
 func TestPrepareRejectsBadInput(t *testing.T) {
-	good := orientedJPEG(t, markerImage(64, 64), 1)
+	good := testimg.OrientedJPEG(t, testimg.MarkerImage(64, 64), 1)
 	tests := []struct {
 		name string
 		data []byte
@@ -144,7 +145,7 @@ func TestPrepareRejectsBadInput(t *testing.T) {
 
 func TestPrepareBatch(t *testing.T) {
 	p := mustProfile(t, "gpt-image-1")
-	good := orientedJPEG(t, markerImage(64, 48), 6)
+	good := testimg.OrientedJPEG(t, testimg.MarkerImage(64, 48), 6)
 	inputs := []pipeline.Input{{"a.jpg", good}, {"broken.jpg", good[:100]}, {"c.jpg", good}}
 	res, err := pipeline.Prepare(context.Background(), inputs, p, pipeline.Options{})
 	var be *pipeline.BatchError

@@ -163,8 +163,10 @@ func builtins() []*Profile {
 	return []*Profile{dalle2, g1, mini, g15, g2, flux("flux-kontext-pro"), flux("flux-kontext-max")}
 }
 
-// fluxAspects is the narrower documented aspect_ratio range (3:7 .. 7:3).
-var fluxAspects = []string{"3:7", "9:16", "2:3", "3:4", "4:5", "1:1", "5:4", "4:3", "3:2", "16:9", "7:3"}
+// fluxAspects are the aspect_ratio values inside the narrower documented
+// range 3:7 .. 7:3 (21:9 and 9:21, which relays document, are the same
+// ratios as 7:3 and 3:7).
+var fluxAspects = []string{"21:9", "7:3", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16", "3:7", "9:21"}
 
 var registry = struct {
 	sync.RWMutex

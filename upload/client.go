@@ -3,14 +3,13 @@ package upload
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,6 +22,7 @@ type Client struct {
 	hc    *http.Client
 	dl    *http.Client
 	sleep func(context.Context, time.Duration) error
+	onMu  sync.Mutex // serialises Config.OnRetry calls
 }
 
 // NewClient returns a Client for cfg with defaults applied.
@@ -87,16 +87,21 @@ func (c *Client) URL(path string, q url.Values) string {
 
 // Call is one HTTP exchange; the body is replayed for every attempt.
 type Call struct {
-	Method      string
-	URL         string
+	// Method is the HTTP method (GET when empty).
+	Method string
+	// URL is absolute, e.g. from Client.URL.
+	URL string
+	// ContentType is the body's media type.
 	ContentType string
-	Body        []byte
+	// Body is sent as is; nil means no body.
+	Body []byte
 	// Header holds headers for this call on top of Config.Header.
 	Header http.Header
 }
 
 // Reply is a successful (2xx) answer read in full.
 type Reply struct {
+	// StatusCode, Header and Body are the answer's.
 	StatusCode int
 	Header     http.Header
 	Body       []byte
@@ -207,6 +212,12 @@ func (c *Client) roundTrip(ctx context.Context, call Call, o callOpts, handle fu
 	if err != nil {
 		return nil, false, err
 	}
+	if timer != nil && req.Body != nil { // uploading is progress too
+		req.Body = struct {
+			io.Reader
+			io.Closer
+		}{&idleReader{r: req.Body, t: timer, d: o.timeout}, req.Body}
+	}
 	resp, err := o.client.Do(req)
 	if err != nil {
 		return nil, c.transportRetryable(ctx, err), c.transportErr(ctx, actx, call, o, "", err)
@@ -278,131 +289,4 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 		return nil, errTooLarge
 	}
 	return data, err
-}
-
-// transportRetryable reports whether a transport failure may be retried.
-func (c *Client) transportRetryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	var (
-		cv *tls.CertificateVerificationError
-		ua x509.UnknownAuthorityError
-		hn x509.HostnameError
-		ci x509.CertificateInvalidError
-	)
-	if errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) {
-		return false
-	}
-	if strings.Contains(err.Error(), "redirect to a") { // refused by CheckRedirect
-		return false
-	}
-	return true
-}
-
-// transportErr describes a failed exchange (no answer, or a body that
-// could not be read), redacted.
-func (c *Client) transportErr(ctx, actx context.Context, call Call, o callOpts, doing string, err error) error {
-	where := call.Method + " " + redactURL(call.URL)
-	if doing != "" {
-		where += ": " + doing
-	}
-	switch {
-	case ctx.Err() != nil:
-		return ctxErr(ctx, "upload: "+where, nil)
-	case context.Cause(actx) == errAttemptTimeout:
-		return &kindError{kind: ErrTimeout, cause: context.DeadlineExceeded,
-			msg: fmt.Sprintf("upload: %s: nothing received for %s (attempt timeout)", where, o.timeout)}
-	}
-	kind := ErrNetwork
-	var ne interface{ Timeout() bool }
-	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) {
-		kind = ErrTimeout
-	} else if o.kind != nil {
-		kind = o.kind
-	}
-	return &kindError{kind: kind, cause: err, msg: "upload: " + where + ": " + c.cfg.Redact(stripURLError(err))}
-}
-
-// stripURLError drops the *url.Error prefix (method and URL, already
-// reported).
-func stripURLError(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-// ctxErr wraps ctx.Err() (and ErrTimeout for a deadline) with a message.
-func ctxErr(ctx context.Context, msg string, last error) error {
-	cerr := ctx.Err()
-	kinds := cerr
-	if errors.Is(cerr, context.DeadlineExceeded) {
-		kinds = errors.Join(cerr, ErrTimeout)
-	}
-	msg += ": " + cerr.Error()
-	if last != nil {
-		msg += " (last error: " + last.Error() + ")"
-	}
-	return &kindError{kind: kinds, msg: msg, cause: last}
-}
-
-// redactURL drops the query and fragment of u (they may hold signatures or
-// keys) for messages.
-func redactURL(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		return u[:i] + "?…"
-	}
-	return u
-}
-
-// retry runs try until it succeeds, fails for good, or retries run out.
-func (c *Client) retry(ctx context.Context, call Call, try func(context.Context) (bool, error)) (int, error) {
-	p := c.cfg.Retry
-	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return attempt - 1, ctxErr(ctx, "upload: "+call.Method+" "+redactURL(call.URL), nil)
-		}
-		retry, err := try(ctx)
-		if err == nil {
-			return attempt, nil
-		}
-		var ae *APIError
-		if errors.As(err, &ae) {
-			ae.Attempts = attempt
-		}
-		if !retry || attempt > p.retries() || ctx.Err() != nil {
-			return attempt, withAttempts(err, attempt)
-		}
-		wait, fromServer := p.Backoff(attempt), false
-		if ae != nil && ae.RetryAfter > 0 {
-			if ae.RetryAfter > p.MaxRetryAfter {
-				return attempt, withAttempts(err, attempt) // the server asks for a longer pause than we wait
-			}
-			wait, fromServer = ae.RetryAfter, true
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return attempt, withAttempts(err, attempt)
-		}
-		if c.cfg.OnRetry != nil {
-			c.cfg.OnRetry(RetryEvent{Attempt: attempt, Wait: wait, Err: err, RetryAfter: fromServer})
-		}
-		if c.sleep(ctx, wait) != nil || ctx.Err() != nil {
-			return attempt, ctxErr(ctx, fmt.Sprintf("upload: %s %s: gave up waiting to retry after %d attempts", call.Method, redactURL(call.URL), attempt), err)
-		}
-	}
-}
-
-// withAttempts notes the attempt count on a non-API error.
-func withAttempts(err error, n int) error {
-	var ae *APIError
-	if n <= 1 || errors.As(err, &ae) {
-		return err
-	}
-	var ke *kindError
-	if errors.As(err, &ke) && ke == err {
-		return &kindError{kind: ke.kind, cause: ke.cause, msg: fmt.Sprintf("%s (after %d attempts)", ke.msg, n)}
-	}
-	return fmt.Errorf("%w (after %d attempts)", err, n)
 }

@@ -35,9 +35,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Retry is the retry policy; the zero value retries 3 times.
 	Retry RetryPolicy
-	// Timeout bounds each attempt while nothing arrives: the wait for the
-	// response headers and any pause while reading the body (for a stream,
-	// between events). 0 means DefaultTimeout, negative means none.
+	// Timeout bounds each attempt's stalls: the attempt fails when for this
+	// long no request byte was sent and no response byte arrived (so it
+	// bounds the server's thinking time, and for a stream the pause between
+	// events). 0 means DefaultTimeout, negative means none.
 	Timeout time.Duration
 	// ImageField is the multipart field name of the input images. Empty
 	// means "image" for one image and "image[]" for several; "image" sends
@@ -56,7 +57,8 @@ type Config struct {
 	// included (default DefaultDownloadTimeout).
 	DownloadTimeout time.Duration
 	// OnRetry, when set, is called before each wait between attempts (for
-	// progress output). It runs on the goroutine calling Edit.
+	// progress output). Calls are serialised; those for result downloads
+	// come from the download goroutines.
 	OnRetry func(RetryEvent)
 	// Header holds extra request headers (e.g. for a gateway).
 	Header http.Header

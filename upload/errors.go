@@ -107,8 +107,10 @@ func (e *APIError) Error() string {
 		b.WriteString(e.Code)
 	case e.Type != "":
 		b.WriteString(e.Type)
-	default:
+	case e.StatusCode >= 400:
 		b.WriteString(strings.ToLower(http.StatusText(e.StatusCode)))
+	default:
+		b.WriteString("error")
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
@@ -131,6 +133,12 @@ func (e *APIError) Error() string {
 // ErrTaskFailed).
 func (e *APIError) Is(target error) bool {
 	s := e.StatusCode
+	if s < 400 { // a stream's error event or a 200 error body: go by the code
+		s = codeStatus[e.Code]
+		if s == 0 {
+			s = codeStatus[e.Type]
+		}
+	}
 	switch target {
 	case ErrAuth:
 		return s == 401 || s == 403
@@ -151,6 +159,16 @@ func (e *APIError) Is(target error) bool {
 		return e.Code == "task_failed"
 	}
 	return false
+}
+
+// codeStatus maps error codes and types to the status they usually come
+// with, to categorise errors that arrive without an error status.
+var codeStatus = map[string]int{
+	"invalid_api_key": 401, "authentication_error": 401, "permission_error": 403,
+	"rate_limit_exceeded": 429, "rate_limit_error": 429, "insufficient_quota": 429,
+	"server_error": 500, "api_error": 500, "overloaded_error": 503,
+	"invalid_request_error": 400, "invalid_value": 400, "moderation_blocked": 400,
+	"timeout": 408, "request_timeout": 408,
 }
 
 func isModeration(code string) bool {

@@ -55,7 +55,7 @@ func extFor(f codecs.Format) string {
 	return "." + string(f)
 }
 
-// imageNames returns the default file names for n images.
+// imageName returns the default base name of image i of n.
 func imageName(i, n int) string {
 	if n == 1 {
 		return "image"

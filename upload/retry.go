@@ -38,7 +38,8 @@ const (
 // 403, 404, ...), the codes moderation_blocked, content_policy_violation and
 // insufficient_quota, TLS certificate errors, and anything after the
 // context is done. An "x-should-retry: true|false" header overrides the
-// status rule (never for moderation).
+// status rule, except that 400, 401, 403, 404 and moderation are never
+// retried.
 //
 // The wait is the server's Retry-After-Ms or Retry-After (seconds or an
 // HTTP date) when present and at most MaxRetryAfter; a longer requested
@@ -146,6 +147,10 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // retryableStatus applies the status/code rules and x-should-retry.
 func retryableStatus(e *APIError) bool {
 	if isModeration(e.Code) || isModeration(e.Type) || e.Code == "insufficient_quota" {
+		return false
+	}
+	switch e.StatusCode {
+	case 400, 401, 403, 404:
 		return false
 	}
 	switch e.shouldRetry {

@@ -108,6 +108,7 @@ func TestNotRetried(t *testing.T) {
 		{"moderation", status(400, "moderation_blocked"), []error{upload.ErrModeration, upload.ErrBadRequest}},
 		{"insufficient quota", status(429, "insufficient_quota"), []error{upload.ErrRateLimit}},
 		{"x-should-retry false", status(500, "server_error", "X-Should-Retry", "false"), []error{upload.ErrServer}},
+		{"x-should-retry true on 400", status(400, "invalid_value", "X-Should-Retry", "true"), []error{upload.ErrBadRequest}},
 		{"retry-after beyond the cap", status(429, "rate_limit_exceeded", "Retry-After", "3600"), []error{upload.ErrRateLimit}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -153,7 +154,7 @@ func TestRetryTransient(t *testing.T) {
 				conn.Close()
 			}
 		}},
-		{"x-should-retry true", status(400, "", "X-Should-Retry", "true")},
+		{"x-should-retry true", status(425, "", "X-Should-Retry", "true")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := &script{answers: []func(http.ResponseWriter, *http.Request){c.first, ok(t)}}
@@ -282,5 +283,19 @@ func TestBackoff(t *testing.T) {
 		if full < 0 || full > d || equal < d/2 || equal > d {
 			t.Errorf("retry %d: full %v, equal %v outside [0|%v, %v]", i, full, equal, d/2, d)
 		}
+	}
+}
+
+func TestNetworkErrorsExhausted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	cl, sl := newClient(t, srv.URL, func(c *upload.Config) { c.Retry.MaxRetries = 2 })
+	_, err := cl.Edit(context.Background(), gptRequest(t), upload.Multipart)
+	if !errors.Is(err, upload.ErrNetwork) || !strings.Contains(err.Error(), "after 3 attempts") || len(sl.Waits()) != 2 {
+		t.Errorf("err = %v, waits %v", err, sl.Waits())
 	}
 }

@@ -74,7 +74,7 @@ func TestReadStreamFailures(t *testing.T) {
 		{"no completed", sseBody(t, 2, false, ""), upload.ErrMalformedResponse},
 		{"empty", "", upload.ErrMalformedResponse},
 		{"error event", sseBody(t, 1, false, "event: error\ndata: {\"error\":{\"message\":\"Your request was rejected\",\"type\":\"image_generation_user_error\",\"code\":\"moderation_blocked\"}}\n\n"), upload.ErrModeration},
-		{"typed error", "data: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"boom\"}\n\n", nil},
+		{"typed error", "data: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"boom\"}\n\n", upload.ErrServer},
 		{"bad JSON", "event: image_edit.completed\ndata: {\"b64_json\": \"abc\n\n", upload.ErrMalformedResponse},
 		{"truncated completed", "event: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":\"iVBOR", upload.ErrMalformedResponse},
 	} {

@@ -16,7 +16,9 @@ const MaxDataURLBytes = 20 << 20
 // ParamError is a parameter the model does not accept, or a value it does
 // not accept. It matches ErrInvalidRequest (and so ErrBadRequest).
 type ParamError struct {
+	// Model is the model name as requested.
 	Model string
+	// Param is the parameter's wire name, e.g. "response_format".
 	Param string
 	// Value is the rejected value ("" when the parameter itself is the
 	// problem).

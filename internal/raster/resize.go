@@ -41,11 +41,13 @@ func resizeInto(dst *image.NRGBA, src image.Image) {
 	if dw <= 0 || dh <= 0 || sb.Empty() {
 		return
 	}
-	if sb.Dx() == dw && sb.Dy() == dh {
-		n := ToNRGBA(src)
-		for y := 0; y < dh; y++ {
-			copy(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], n.Pix[y*n.Stride:])
-		}
+	if sb.Dx() == dw && sb.Dy() == dh { // a plain conversion
+		row := rowConverter(src)
+		parallelRows(dh, dw, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], y)
+			}
+		})
 		return
 	}
 	s := newSource(src, dw, dh)
@@ -64,6 +66,7 @@ func resizeInto(dst *image.NRGBA, src image.Image) {
 			}
 			wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks)
 		}
+		wk.cache.src = nil // do not keep the source alive from the pool
 		workers.Put(wk)
 	}
 	procs := min(runtime.GOMAXPROCS(0), chunks)
@@ -180,8 +183,12 @@ func getWorker(s *source, dw int) *worker {
 		maxW = max(maxW, p.w)
 	}
 	wk.packed = grow(wk.packed, maxW)
-	wk.tmp = grow(wk.tmp, maxW)
-	wk.sum = grow(wk.sum, maxW)
+	for _, p := range s.planes {
+		if p.box > 1 {
+			wk.tmp = grow(wk.tmp, maxW)
+			wk.sum = grow(wk.sum, maxW)
+		}
+	}
 	wk.acc = grow(wk.acc, half)
 	np := len(s.planes)
 	wk.rings = grow(wk.rings, np)

@@ -194,3 +194,14 @@ func TestStreamRefused(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestPreview(t *testing.T) {
+	up, _ := upload.Open("async-task", upload.Config{BaseURL: "http://relay.test/v1?group=a", APIKey: key})
+	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), request(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hreq.URL.String(); got != "http://relay.test/v1/images/edits?async=true&group=a" || len(body) == 0 {
+		t.Errorf("URL %s, %d body bytes", got, len(body))
+	}
+}

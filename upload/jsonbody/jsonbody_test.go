@@ -124,3 +124,14 @@ func TestOpenAIJSONRejectsDallE2(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestPreview(t *testing.T) {
+	up, _ := upload.Open("relay-json", upload.Config{BaseURL: "http://relay.test/v1", APIKey: key})
+	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), &upload.Request{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hreq.Header.Get("Content-Type") != "application/json" || !json.Valid(body) {
+		t.Errorf("%v %s", hreq.Header, body)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,5 +146,16 @@ func TestStreamNeedsAStreamingModel(t *testing.T) {
 	var pe *upload.ParamError
 	if !errors.As(err, &pe) || pe.Param != "stream" || pe.Model != "dall-e-2" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestPreview(t *testing.T) {
+	up, _ := upload.Open("openai-stream", upload.Config{BaseURL: "http://api.test/v1", APIKey: key})
+	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), request(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(upload.DumpRequest(hreq, body), `field stream = "true"`) {
+		t.Error(upload.DumpRequest(hreq, body))
 	}
 }

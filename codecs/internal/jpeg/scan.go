@@ -262,9 +262,13 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 					}
 
 					if !d.progressive {
-						mask, err := d.decodeBlock(b, dcH, acH, &dc[compIndex], qt)
+						zm, err := d.decodeBlock(b, dcH, acH, &dc[compIndex], qt)
 						if err != nil {
 							return err
+						}
+						var mask uint64
+						if d.shift < 3 {
+							mask = zigToNatural(zm)
 						}
 						d.reconstructBlock(b, mask, bx, by, int(compIndex))
 					} else if err := d.decodeProgressiveBlock(scan[i], bx, by, mxx, zigStart, zigEnd, ah, al, &dc); err != nil {
@@ -341,15 +345,18 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	return nil
 }
 
-// decodeBlock decodes one block of a sequential scan into b. It dequantizes with qt (in zig-zag order) and
-// writes the coefficients in natural order, and returns the mask of the
-// natural-order positions written (bit k for b[k]). b must be zero on entry
-// except at positions that reconstructBlock ignores.
+// decodeBlock decodes one block of a sequential scan into b. It
+// dequantizes with qt (in zig-zag order) and writes the coefficients in
+// natural order, and returns the mask of the positions written, in zig-zag
+// order (bit zig for b[unzig[zig]]). b must be zero on entry except at positions
+// that reconstructBlock ignores.
 //
 // This is image/jpeg's decoding loop (decodeFirst with zigStart 0 and
-// zigEnd 63) with the bit reader in local variables and with AC symbols
-// and their extra bits decoded by one look-up where possible. Long codes,
-// over-subscribed tables and errors go through decodeHuffman.
+// zigEnd 63) with the bit reader in local variables, AC symbols and their
+// extra bits decoded by one look-up where possible, and the common cases
+// in a function without calls (decodeAC), so that its state stays in
+// registers. Long codes, over-subscribed tables, refills at the end of the
+// buffer and errors go through decodeHuffman and fillBits.
 func (d *decoder) decodeBlock(b *block, dcH, acH *huffman, pred *int32, qt *block) (uint64, error) {
 	acc, n := d.bits.acc, d.bits.n
 	if n < 32 {
@@ -388,94 +395,136 @@ func (d *decoder) decodeBlock(b *block, dcH, acH *huffman, pred *int32, qt *bloc
 		*pred += v
 	}
 	b[0] = *pred * qt[0]
+	d.bits.acc, d.bits.n = acc, n
 	mask := uint64(1)
 
 	if d.eobRun > 0 {
 		d.eobRun--
-	} else {
-		// The AC coefficients, as specified in section F.2.2.2. A code and
-		// its extra bits take at most 31 bits.
-		for zig := uint(1); zig < blockSize; {
-			if n < 32 {
-				// fillBits' fast path, inlined: take whole bytes from 8
-				// buffered ones if none of them is 0xff.
-				slow := true
-				if i := d.bytes.i; uint(i) <= uint(len(d.bytes.buf)-8) && i+8 <= d.bytes.j {
-					x := binary.BigEndian.Uint64(d.bytes.buf[i:])
-					if (^x-0x0101010101010101)&x&0x8080808080808080 == 0 {
-						k := (63 - n) >> 3
-						d.bytes.i = i + int(k)
-						acc |= (x &^ (1<<(64-8*k) - 1)) >> n
-						n += 8 * k
-						slow = false
-					}
-				}
-				if slow {
-					acc, n = d.fillBits(acc, n)
-				}
-			}
-			if f := acH.ac[acc>>(64-lutBits)]; f != 0 {
-				if z := zig + uint(f>>8)&0xff; z < blockSize {
-					l := uint(f & 0xff)
-					acc <<= l
-					n -= l
-					k := unzig[z] & 63
-					b[k] = (f >> 16) * qt[z]
-					mask |= 1 << k
-					zig = z + 1
-					continue
-				}
-			}
-			var s uint
-			if e := acH.lut[acc>>(64-lutBits)]; e != 0 {
-				s = uint(e >> 8)
-				l := uint(e & 0xff)
-				acc <<= l
-				n -= l
-			} else {
-				d.bits.acc, d.bits.n = acc, n
-				v, err := d.decodeHuffman(acH)
-				if err != nil {
-					return 0, err
-				}
-				s = uint(v)
-				acc, n = d.bits.acc, d.bits.n
-			}
-			run, size := s>>4, s&0x0f
-			if size != 0 {
-				zig += run
-				if zig >= blockSize {
-					break
-				}
-				v := int32(acc >> (64 - size))
-				acc <<= size
-				n -= size
-				if v < 1<<(size-1) {
-					v += -1<<size + 1
-				}
-				k := unzig[zig] & 63
-				b[k] = v * qt[zig]
-				mask |= 1 << k
-				zig++
-			} else if run != 0x0f {
-				eob := uint16(1) << run
-				if run != 0 {
-					eob |= uint16(acc >> (64 - run))
-					acc <<= run
-					n -= run
-				}
-				d.eobRun = eob - 1
+		return mask, nil
+	}
+	// The AC coefficients, as specified in section F.2.2.2.
+	zig := uint(1)
+	for {
+		zig, mask = d.decodeAC(b, acH, qt, zig, mask)
+		if zig >= blockSize {
+			break
+		}
+		// decodeAC needs help: a refill, or a symbol that its look-up
+		// table doesn't have.
+		if d.bits.n < 32 {
+			d.refill()
+			continue
+		}
+		v, err := d.decodeHuffman(acH)
+		if err != nil {
+			return 0, err
+		}
+		run, size := uint(v>>4), uint(v&0x0f)
+		if size != 0 {
+			zig += run
+			if zig >= blockSize {
 				break
-			} else {
-				zig += 0x10
+			}
+			ac, _ := d.receiveExtend(uint8(size))
+			b[unzig[zig]&63] = ac * qt[zig]
+			mask |= 1 << zig
+			zig++
+		} else if run != 0x0f {
+			eob := uint16(1) << run
+			if run != 0 {
+				bits, _ := d.decodeBits(int32(run))
+				eob |= uint16(bits)
+			}
+			d.eobRun = eob - 1
+			break
+		} else {
+			zig += 0x10
+			if zig >= blockSize {
+				break
 			}
 		}
 	}
-	d.bits.acc, d.bits.n = acc, n
-	if n < d.bits.fake {
+	if d.overrun() {
 		return 0, d.bits.err
 	}
 	return mask, nil
+}
+
+// decodeAC decodes AC coefficients of a sequential block from position zig
+// on (see decodeBlock), as long as it can do so without calls: it returns
+// when the block is done (with zig >= 64), or else (with zig < 64) when it
+// needs a refill beyond the fast path or meets a code longer than lutBits.
+func (d *decoder) decodeAC(b *block, h *huffman, qt *block, zig uint, mask uint64) (uint, uint64) {
+	acc, n := d.bits.acc, d.bits.n
+	i, j := d.bytes.i, d.bytes.j
+	buf := &d.bytes.buf
+	for zig < blockSize {
+		// A code and its extra bits take at most 31 bits.
+		if n < 32 {
+			// fillBits' fast path: take whole bytes from the next 8
+			// buffered ones if none of them is 0xff.
+			if uint(i) > uint(len(buf)-8) || i+8 > j {
+				break
+			}
+			x := binary.BigEndian.Uint64(buf[i:])
+			if (^x-0x0101010101010101)&x&0x8080808080808080 != 0 {
+				break
+			}
+			k := (63 - n) >> 3 // n < 32, so 4 <= k <= 7.
+			i += int(k)
+			acc |= (x &^ (1<<(64-8*k&63) - 1)) >> (n & 63)
+			n += 8 * k
+		}
+		if f := h.ac[acc>>(64-lutBits)]; f != 0 {
+			if z := zig + uint(f>>8)&0xff; z < blockSize {
+				l := uint(f) & 0xff
+				acc <<= l & 63
+				n -= l
+				b[unzig[z]&63] = (f >> 16) * qt[z]
+				mask |= 1 << z
+				zig = z + 1
+				continue
+			}
+		}
+		e := h.lut[acc>>(64-lutBits)]
+		if e == 0 {
+			break
+		}
+		l := uint(e) & 0xff
+		acc <<= l & 63
+		n -= l
+		run, size := uint(e>>12), uint(e>>8)&0x0f
+		if size != 0 {
+			zig += run
+			if zig >= blockSize {
+				break
+			}
+			v := int32(acc >> (64 - size))
+			acc <<= size
+			n -= size
+			if v < 1<<(size-1) {
+				v += -1<<size + 1
+			}
+			b[unzig[zig]&63] = v * qt[zig]
+			mask |= 1 << zig
+			zig++
+		} else if run != 0x0f {
+			eob := uint16(1) << run
+			if run != 0 {
+				eob |= uint16(acc >> (64 - run))
+				acc <<= run
+				n -= run
+			}
+			d.eobRun = eob - 1
+			zig = blockSize
+			break
+		} else {
+			zig += 0x10
+		}
+	}
+	d.bits.acc, d.bits.n = acc, n
+	d.bytes.i = i
+	return zig, mask
 }
 
 // coef is the storage type of progressive coefficients.
@@ -822,6 +871,32 @@ func (d *decoder) reconstructBlock(b *block, mask uint64, bx, by, compIndex int)
 		return
 	}
 	clearRows(b, mask)
+}
+
+// zigNatural[i][x] is the natural-order mask of the zig-zag positions
+// 8i to 8i+7 set in x.
+var zigNatural = func() (t [8][256]uint64) {
+	for i := range t {
+		for x := range t[i] {
+			for j := 0; j < 8; j++ {
+				if x&(1<<j) != 0 {
+					t[i][x] |= 1 << unzig[8*i+j]
+				}
+			}
+		}
+	}
+	return t
+}()
+
+// zigToNatural converts a mask of zig-zag positions to natural order.
+func zigToNatural(zm uint64) uint64 {
+	if zm <= 1 {
+		return zm
+	}
+	return zigNatural[0][zm&0xff] | zigNatural[1][zm>>8&0xff] |
+		zigNatural[2][zm>>16&0xff] | zigNatural[3][zm>>24&0xff] |
+		zigNatural[4][zm>>32&0xff] | zigNatural[5][zm>>40&0xff] |
+		zigNatural[6][zm>>48&0xff] | zigNatural[7][zm>>56]
 }
 
 // clearRows zeroes the rows of b that have a bit set in mask.

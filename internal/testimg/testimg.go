@@ -1,4 +1,7 @@
-package pipeline_test
+// Package testimg builds small test images: EXIF-oriented JPEGs with
+// markers, incompressible noise, and helpers to compare pixels. For tests
+// only.
+package testimg
 
 import (
 	"bytes"
@@ -11,10 +14,10 @@ import (
 	"testing"
 )
 
-// markerImage returns an upright w x h image: mid-grey with a red block in
+// MarkerImage returns an upright w x h image: mid-grey with a red block in
 // the top-left quarter's corner (x < w/4, y < h/4) and a blue block in the
 // bottom-right corner (x >= 3w/4, y >= 3h/4).
-func markerImage(w, h int) *image.NRGBA {
+func MarkerImage(w, h int) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {
@@ -31,9 +34,9 @@ func markerImage(w, h int) *image.NRGBA {
 	return img
 }
 
-// storeForOrientation returns the stored pixels that display as upright
+// StoreForOrientation returns the stored pixels that display as upright
 // when EXIF orientation o is applied (the inverse of the orientation).
-func storeForOrientation(up *image.NRGBA, o int) *image.NRGBA {
+func StoreForOrientation(up *image.NRGBA, o int) *image.NRGBA {
 	w, h := up.Bounds().Dx(), up.Bounds().Dy()
 	sw, sh := w, h
 	if o >= 5 {
@@ -67,8 +70,8 @@ func storeForOrientation(up *image.NRGBA, o int) *image.NRGBA {
 	return st
 }
 
-// exifAPP1 builds a JPEG APP1 segment carrying only IFD0 Orientation.
-func exifAPP1(o int) []byte {
+// ExifAPP1 builds a JPEG APP1 segment carrying only IFD0 Orientation.
+func ExifAPP1(o int) []byte {
 	var tiff bytes.Buffer
 	tiff.WriteString("II*\x00")
 	binary.Write(&tiff, binary.LittleEndian, uint32(8))
@@ -83,21 +86,22 @@ func exifAPP1(o int) []byte {
 	return append(seg, payload...)
 }
 
-// orientedJPEG encodes an upright image as a JPEG whose stored pixels are
+// OrientedJPEG encodes an upright image as a JPEG whose stored pixels are
 // rotated so that EXIF orientation o displays it upright.
-func orientedJPEG(t testing.TB, up *image.NRGBA, o int) []byte {
+func OrientedJPEG(t testing.TB, up *image.NRGBA, o int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, storeForOrientation(up, o), &jpeg.Options{Quality: 95}); err != nil {
+	if err := jpeg.Encode(&buf, StoreForOrientation(up, o), &jpeg.Options{Quality: 95}); err != nil {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()
 	out := append([]byte{}, b[:2]...)
-	out = append(out, exifAPP1(o)...)
+	out = append(out, ExifAPP1(o)...)
 	return append(out, b[2:]...)
 }
 
-func encodePNG(t testing.TB, img image.Image) []byte {
+// EncodePNG encodes img with image/png.
+func EncodePNG(t testing.TB, img image.Image) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
@@ -106,8 +110,8 @@ func encodePNG(t testing.TB, img image.Image) []byte {
 	return buf.Bytes()
 }
 
-// noiseRGBA is incompressible: random colour and alpha in every pixel.
-func noiseRGBA(w, h int) *image.NRGBA {
+// NoiseRGBA is incompressible: random colour and alpha in every pixel.
+func NoiseRGBA(w, h int) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range img.Pix {
@@ -116,13 +120,14 @@ func noiseRGBA(w, h int) *image.NRGBA {
 	return img
 }
 
-// near reports whether two colours differ by at most tol per channel.
-func near(a, b color.NRGBA, tol int) bool {
+// Near reports whether two colours differ by at most tol per channel.
+func Near(a, b color.NRGBA, tol int) bool {
 	d := func(x, y uint8) bool { v := int(x) - int(y); return v <= tol && v >= -tol }
 	return d(a.R, b.R) && d(a.G, b.G) && d(a.B, b.B) && d(a.A, b.A)
 }
 
-func decodePNG(t testing.TB, b []byte) *image.NRGBA {
+// DecodePNG decodes a PNG into NRGBA, failing t when it is not one.
+func DecodePNG(t testing.TB, b []byte) *image.NRGBA {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {

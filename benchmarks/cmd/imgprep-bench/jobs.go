@@ -1,0 +1,260 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/pipeline"
+)
+
+// row is one line of the results table.
+type row struct {
+	job, input, tool string
+	ref              bool
+	sum              summary
+	bytes            int64
+	psnr             float64 // agreement with the ref row's output; NaN when not measured
+	ratio            float64 // wall time ÷ the ref row's; NaN when there is none
+	err              error
+}
+
+// runJob runs one job over the inputs it applies to.
+func (c *config) runJob(name string, ins []input) ([]row, error) {
+	var rows []row
+	for _, in := range ins {
+		var ts []tool
+		var exp expectation
+		switch name {
+		case "dall-e-2":
+			ts, exp = dalle2Tools(c.peers), dalle2Expect(in)
+		case "gpt-image-1":
+			if !shrinks(in) {
+				continue
+			}
+			ts, exp = gptTools(c.peers, in), gptExpect(in)
+		case "passthrough":
+			if !compliant(in) {
+				continue
+			}
+			ts, exp = passTools(c.peers), passExpect(in)
+		case "batch16":
+			return c.batch(ins)
+		default:
+			return nil, fmt.Errorf("unknown job %q (want dall-e-2, gpt-image-1, passthrough or batch16)", name)
+		}
+		rows = append(rows, c.bench(name, in, ts, exp)...)
+	}
+	return rows, nil
+}
+
+// shrinks reports whether the gpt-image-1 job (long side 1536) has work to
+// do on a JPEG or PNG input.
+func shrinks(in input) bool {
+	f := in.info.Format
+	return (f == codecs.JPEG || f == codecs.PNG) && max(in.info.Width, in.info.Height) > 1536
+}
+
+// compliant reports whether gpt-image-1 takes the input as it is.
+func compliant(in input) bool {
+	p, err := pipeline.Lookup("gpt-image-1")
+	if err != nil {
+		return false
+	}
+	pl, err := pipeline.NewPlan(in.info, int(in.size), p, pipeline.Options{})
+	return err == nil && pl.Passthrough
+}
+
+// bench runs the tools in alternation, one warm-up round and c.runs timed
+// rounds, verifying every output.
+func (c *config) bench(job string, in input, ts []tool, exp expectation) []row {
+	fmt.Fprintf(os.Stderr, "imgprep-bench: %s %s", job, in.name)
+	base := filepath.Join(c.work, job, in.name)
+	outs := make([]string, len(ts))
+	samples := make([][]sample, len(ts))
+	rows := make([]row, len(ts))
+	for i, t := range ts {
+		outs[i] = filepath.Join(base, strconv.Itoa(i))
+		rows[i] = row{job: job, input: in.name, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
+	}
+	scratch := filepath.Join(base, "scratch")
+	os.MkdirAll(scratch, 0o755)
+	for r := 0; r <= c.runs; r++ {
+		for i, t := range ts {
+			if rows[i].err != nil {
+				continue
+			}
+			os.RemoveAll(outs[i])
+			os.MkdirAll(outs[i], 0o755)
+			s, err := runCmds(t.cmds(in, outs[i], scratch))
+			var n int64
+			if err == nil {
+				var f string
+				if f, err = outputFile(outs[i]); err == nil {
+					n, err = verify(f, in, exp)
+				}
+			}
+			if err != nil {
+				rows[i].err = err
+				continue
+			}
+			rows[i].bytes = n
+			if r > 0 {
+				samples[i] = append(samples[i], s)
+			}
+		}
+		fmt.Fprint(os.Stderr, ".")
+	}
+	fmt.Fprintln(os.Stderr)
+	for i := range rows {
+		rows[i].sum = summarize(samples[i])
+	}
+	compare(rows, outs, !exp.same)
+	return rows
+}
+
+// compare fills in the ratio to the ref row and, when psnr is set, the
+// agreement of each output with the ref row's.
+func compare(rows []row, outs []string, psnr bool) {
+	ref := -1
+	for i, r := range rows {
+		if r.ref && r.err == nil {
+			ref = i
+		}
+	}
+	if ref < 0 {
+		return
+	}
+	for i := range rows {
+		if rows[i].err != nil {
+			continue
+		}
+		rows[i].ratio = float64(rows[i].sum.wall) / float64(rows[ref].sum.wall)
+		if !psnr || i == ref {
+			continue
+		}
+		a, err1 := outputFile(outs[i])
+		b, err2 := outputFile(outs[ref])
+		if err1 == nil && err2 == nil {
+			if v, err := agreement(a, b); err == nil {
+				rows[i].psnr = v
+			}
+		}
+	}
+}
+
+// batch prepares 16 inputs (the directory's, cycled) for one gpt-image-1
+// request in one imgprep process; libvips runs its peer once per image,
+// one process after another, for reference.
+func (c *config) batch(ins []input) ([]row, error) {
+	var big []input
+	for _, in := range ins {
+		if shrinks(in) {
+			big = append(big, in)
+		}
+	}
+	if len(big) == 0 {
+		c.notes = append(c.notes, "batch16 skipped: no JPEG or PNG input with a side over 1536.")
+		return nil, nil
+	}
+	dir := filepath.Join(c.work, "batch16-in")
+	os.MkdirAll(dir, 0o755)
+	var files []input
+	for i := range 16 {
+		in := big[i%len(big)]
+		in.name = fmt.Sprintf("b%02d_%s", i, in.name)
+		link := filepath.Join(dir, in.name)
+		if err := os.Symlink(in.path, link); err != nil && !os.IsExist(err) {
+			return nil, err
+		}
+		in.path = link
+		files = append(files, in)
+	}
+	name := fmt.Sprintf("16 files (%d inputs cycled)", len(big))
+	ts := []tool{{name: "imgprep", cmds: func(_ input, out, _ string) [][]string {
+		args := []string{c.peers.imgprep, "prep", "--model", "gpt-image-1", "--max-side", "1536",
+			"--quality", "90", "-o", out, "--force"}
+		for _, f := range files {
+			args = append(args, f.path)
+		}
+		return [][]string{args}
+	}}}
+	if c.peers.vipsPrep != "" {
+		ts = append(ts, tool{name: "libvips ×16 processes", ref: true, cmds: func(_ input, out, _ string) [][]string {
+			var cmds [][]string
+			for _, f := range files {
+				level := "90"
+				if outFormat(f) == codecs.PNG {
+					level = "6"
+				}
+				cmds = append(cmds, []string{c.peers.vipsPrep, "long", "1536", f.path, batchOut(out, f), level})
+			}
+			return cmds
+		}})
+	}
+	return c.benchBatch(name, files, ts), nil
+}
+
+// benchBatch is bench for the batch job: 16 outputs per run, each checked.
+func (c *config) benchBatch(name string, files []input, ts []tool) []row {
+	fmt.Fprintf(os.Stderr, "imgprep-bench: batch16 ")
+	outs := make([]string, len(ts))
+	samples := make([][]sample, len(ts))
+	rows := make([]row, len(ts))
+	for i, t := range ts {
+		outs[i] = filepath.Join(c.work, "batch16", strconv.Itoa(i))
+		rows[i] = row{job: "batch16", input: name, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
+	}
+	for r := 0; r <= c.runs; r++ {
+		for i, t := range ts {
+			if rows[i].err != nil {
+				continue
+			}
+			os.RemoveAll(outs[i])
+			os.MkdirAll(outs[i], 0o755)
+			s, err := runCmds(t.cmds(input{}, outs[i], ""))
+			var n int64
+			if err == nil {
+				n, err = verifyBatch(outs[i], files)
+			}
+			if err != nil {
+				rows[i].err = err
+				continue
+			}
+			rows[i].bytes = n
+			if r > 0 {
+				samples[i] = append(samples[i], s)
+			}
+		}
+		fmt.Fprint(os.Stderr, ".")
+	}
+	fmt.Fprintln(os.Stderr)
+	for i := range rows {
+		rows[i].sum = summarize(samples[i])
+	}
+	compare(rows, outs, false)
+	return rows
+}
+
+// batchOut is the output path of input f in a batch: imgprep's naming.
+func batchOut(dir string, f input) string {
+	return filepath.Join(dir, strings.TrimSuffix(f.name, filepath.Ext(f.name))+outFormat(f).Ext())
+}
+
+// verifyBatch checks each input's output in a batch run and returns their
+// total size.
+func verifyBatch(dir string, files []input) (int64, error) {
+	var total int64
+	for _, f := range files {
+		n, err := verify(batchOut(dir, f), f, gptExpect(f))
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}

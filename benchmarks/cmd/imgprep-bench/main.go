@@ -1,0 +1,111 @@
+// Command imgprep-bench runs imgprep side by side with libvips and
+// ImageMagick on the same files, whole process against whole process, and
+// prints a table of median wall and CPU time, peak RSS, output bytes, the
+// wall-time ratio to libvips and the outputs' agreement (PSNR).
+//
+//	go run ./benchmarks/cmd/imgprep-bench [-runs 7] [-dir DIR] [-jobs dall-e-2,gpt-image-1,passthrough,batch16] [-markdown]
+//
+// Jobs:
+//
+//	dall-e-2     autorotate, fit in 1024x1024, pad transparent, RGBA PNG
+//	gpt-image-1  autorotate, long side 1536, JPEG q90 (PNG for PNG inputs)
+//	passthrough  a gpt-image-1 compliant input sent as is (cp is the floor)
+//	batch16      16 inputs for one gpt-image-1 request, one imgprep process
+//
+// Tools run in alternation (imgprep, libvips, magick, imgprep, ...) after
+// one discarded warm-up round, so that a slow spell on a shared machine
+// hits them all alike. Every output is checked (format, size, alpha,
+// orientation; passthrough: identical bytes), so no tool wins by doing
+// less. libvips is the one-process C peer benchmarks/peers/vips_prep.c when
+// it can be compiled (cc, pkg-config, libvips-dev; scripts/setup-tools.sh
+// --bench installs them), else a chain of vips CLI commands, labelled
+// libvips-cli in the table.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// config is the parsed command line.
+type config struct {
+	runs     int
+	dir      string
+	jobs     []string
+	markdown bool
+	peers    peers
+	work     string
+	notes    []string
+}
+
+func main() {
+	var c config
+	var jobs, imgprep, vipsPeer string
+	flag.IntVar(&c.runs, "runs", 7, "timed runs per tool (after one warm-up)")
+	flag.StringVar(&c.dir, "dir", "", "input directory (default ../shared/bench-photos, else benchmarks/testdata/bench)")
+	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,passthrough,batch16", "jobs to run, comma-separated")
+	flag.BoolVar(&c.markdown, "markdown", false, "print Markdown (machine information, table, targets)")
+	flag.StringVar(&imgprep, "imgprep", "", "imgprep binary to use (default: go build ./cmd/imgprep)")
+	flag.StringVar(&vipsPeer, "vips-peer", "", "compiled benchmarks/peers/vips_prep (default: compile it when possible)")
+	flag.Parse()
+	c.jobs = strings.Split(jobs, ",")
+	if err := run(&c, imgprep, vipsPeer); err != nil {
+		fmt.Fprintln(os.Stderr, "imgprep-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(c *config, imgprep, vipsPeer string) error {
+	if c.runs < 1 {
+		return fmt.Errorf("-runs %d: want at least 1", c.runs)
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	c.work, err = os.MkdirTemp("", "imgprep-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(c.work)
+	if c.dir == "" {
+		c.dir = defaultDir(root)
+	}
+	ins, err := loadInputs(c.dir)
+	if err != nil {
+		return err
+	}
+	if err := c.setupPeers(root, imgprep, vipsPeer); err != nil {
+		return err
+	}
+	env := machine(c)
+	var rows []row
+	for _, j := range c.jobs {
+		rs, err := c.runJob(strings.TrimSpace(j), ins)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, rs...)
+	}
+	env.loadAfter = loadAvg()
+	report(os.Stdout, c, env, rows)
+	return nil
+}
+
+// defaultDir is ../shared/bench-photos next to the repository when present,
+// else the generated fixtures.
+func defaultDir(root string) string {
+	if d := os.Getenv("IMGPREP_SHARED"); d != "" {
+		if st, err := os.Stat(filepath.Join(d, "bench-photos")); err == nil && st.IsDir() {
+			return filepath.Join(d, "bench-photos")
+		}
+	}
+	d := filepath.Join(root, "..", "shared", "bench-photos")
+	if st, err := os.Stat(d); err == nil && st.IsDir() {
+		return filepath.Clean(d)
+	}
+	return filepath.Join(root, "benchmarks", "testdata", "bench")
+}
