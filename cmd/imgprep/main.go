@@ -2,7 +2,9 @@
 //
 //	imgprep models [--json]
 //	imgprep inspect --model M [--json] FILE...
-//	imgprep prep --model M [-o DIR] [--json] [--fit pad|crop|none] [--format auto|png|jpeg|webp] [--max-side N] FILE...
+//	imgprep prep --model M [-o DIR] [--json] [--fit pad|crop|none] [--format auto|png|jpeg|webp] [--max-side N]
+//	             [--mask FILE | --mask-rect X,Y,W,H ...] [--editable-padding] [--preview] FILE...
+//	imgprep mask (--like IMAGE | --size WxH) [--rect X,Y,W,H]... [--from FILE] -o OUT.png
 //
 // Exit codes: 0 ok, 1 an input was rejected, 2 usage error, 3 (inspect)
 // some inputs do not comply as they are.
@@ -45,6 +47,7 @@ var commands = []command{
 	{"models", "list the built-in model profiles and their limits", runModels},
 	{"inspect", "say what each file is, whether it complies, and what prep would do", runInspect},
 	{"prep", "prepare files for a model and write them to a directory", runPrep},
+	{"mask", "build an edit mask (alpha 0 = edit) from shapes or a painting", runMask},
 }
 
 func main() {

@@ -20,7 +20,10 @@ type prepItem struct {
 	Passthrough bool           `json:"passthrough"`
 	Plan        *pipeline.Plan `json:"plan,omitempty"`
 	Warnings    []string       `json:"warnings,omitempty"`
-	Error       string         `json:"error,omitempty"`
+	// Mask and Preview are set on the first image when a mask was asked for.
+	Mask    *maskItem `json:"mask,omitempty"`
+	Preview string    `json:"preview,omitempty"`
+	Error   string    `json:"error,omitempty"`
 }
 
 type prepReport struct {
@@ -35,6 +38,8 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 	outDir := fs.String("o", "prepared", "output directory (created if missing)")
 	asJSON := fs.Bool("json", false, "print a JSON report on stdout")
 	force := fs.Bool("force", false, "overwrite existing outputs (never an input)")
+	var pm prepMask
+	pm.register(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErr(err)
@@ -46,13 +51,20 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 	if len(files) == 0 {
 		return usageErr(env, "prep", "no input files")
 	}
+	if code := pm.setup(env, p, files[0]); code >= 0 {
+		return code
+	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return usageErr(env, "prep", "output directory: %v", err)
 	}
 	items := make([]prepItem, len(files))
 	claimed := map[string]string{}
 	forEach(ctx, env, "prepared", len(files), func(ctx context.Context, i int) bool {
-		items[i] = prepFile(ctx, files[i], *outDir, p, opts, *force, claimed)
+		var m *prepMask
+		if i == 0 && (pm.wanted() || pm.preview || p.RequireAlpha) {
+			m = &pm
+		}
+		items[i] = prepFile(ctx, files[i], *outDir, p, opts, *force, claimed, m)
 		if items[i].Error != "" {
 			fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", files[i], items[i].Error)
 			return true
@@ -77,8 +89,9 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 	return code
 }
 
-// prepFile prepares one file and writes its output; errors go into the item.
-func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipeline.Options, force bool, claimed map[string]string) prepItem {
+// prepFile prepares one file and writes its output, and with pm its mask
+// and preview (all or none of them); errors go into the item.
+func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipeline.Options, force bool, claimed map[string]string, pm *prepMask) prepItem {
 	it := prepItem{Input: file}
 	fail := func(err error) prepItem { it.Error = oneLine(err); return it }
 	data, err := readInput(file, pipelineInputLimit(o))
@@ -96,10 +109,21 @@ func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipe
 	if prev := claim(claimed, out, file); prev != "" {
 		return fail(fmt.Errorf("output %s is also the output of %s; rename one input", out, prev))
 	}
-	if err := writeAtomic(out, res.Data, force); err != nil {
-		return fail(fmt.Errorf("%s: %w", out, err))
+	it.Warnings = res.Warnings
+	outs := []output{{out, res.Data}}
+	if pm != nil {
+		extra, err := pm.prepare(res, p, file, dir, &it, claimed)
+		if err != nil {
+			it.Mask, it.Preview, it.Warnings = nil, "", nil
+			return fail(err)
+		}
+		outs = append(outs, extra...)
+	}
+	if err := writeAll(outs, force); err != nil {
+		it.Mask, it.Preview, it.Warnings = nil, "", nil
+		return fail(err)
 	}
 	it.Output, it.Format, it.Width, it.Height = out, res.Format.String(), res.Width, res.Height
-	it.Bytes, it.Passthrough, it.Plan, it.Warnings = len(res.Data), res.Passthrough, res.Plan, res.Warnings
+	it.Bytes, it.Passthrough, it.Plan = len(res.Data), res.Passthrough, res.Plan
 	return it
 }

@@ -13,16 +13,6 @@ func to255(v uint32) uint16 {
 	return uint16((v*full + 32767) / 65535)
 }
 
-// premulNRGBA premultiplies one NRGBA row.
-func premulNRGBA(d []uint16, s []uint8) {
-	d = d[:len(s)]
-	for i := 0; i+3 < len(s); i += 4 {
-		p, q := s[i:i+4:i+4], d[i:i+4:i+4]
-		a := uint16(p[3])
-		q[0], q[1], q[2], q[3] = uint16(p[0])*a, uint16(p[1])*a, uint16(p[2])*a, a*255
-	}
-}
-
 // scale16 converts big-endian 16-bit samples (already premultiplied when
 // they carry colour) to x255 units.
 func scale16(d []uint16, s []uint8) {

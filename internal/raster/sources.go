@@ -102,6 +102,38 @@ func direct8x4(pix []uint8, stride, w, ch int) packFunc {
 	}
 }
 
+// premul8x4 reads channel ch of NRGBA pixels premultiplied by alpha (alpha
+// itself scaled by 255), in x255 units: no conversion buffer needed.
+func premul8x4(pix []uint8, stride, w, ch int) packFunc {
+	return func(_ *rowCache, y0, y1 int, dst []uint64) {
+		dst = dst[:w]
+		a := pix[y0*stride : y0*stride+4*w]
+		var b []uint8
+		if y1 >= 0 {
+			b = pix[y1*stride : y1*stride+4*w]
+		}
+		if ch == 3 {
+			for i := range dst {
+				v := uint64(a[4*i+3]) * 255
+				if b != nil {
+					v |= uint64(b[4*i+3]) * 255 << 32
+				}
+				dst[i] = v
+			}
+			return
+		}
+		for i := range dst {
+			p := a[4*i : 4*i+4 : 4*i+4]
+			v := uint64(p[ch]) * uint64(p[3])
+			if b != nil {
+				q := b[4*i : 4*i+4 : 4*i+4]
+				v |= uint64(q[ch]) * uint64(q[3]) << 32
+			}
+			dst[i] = v
+		}
+	}
+}
+
 // cached8x4 reads channel ch of converted 4-byte pixels.
 func cached8x4(w, ch int) packFunc {
 	return func(c *rowCache, y0, y1 int, dst []uint64) {
@@ -192,7 +224,10 @@ func newSource(src image.Image, dw, dh int) *source {
 			rgb8(m.Pix, m.Stride)
 			break
 		}
-		conv16x4(4, func(y int, d []uint16) { premulNRGBA(d, m.Pix[y*m.Stride:y*m.Stride+4*w]) })
+		s.emit = emitPremul
+		for c := 0; c < 4; c++ {
+			s.planes = append(s.planes, full(false, premul8x4(m.Pix, m.Stride, w, c)))
+		}
 	case *image.RGBA:
 		if opaque(m.Pix, m.Stride, w, h) {
 			rgb8(m.Pix, m.Stride)

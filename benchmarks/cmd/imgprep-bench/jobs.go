@@ -90,7 +90,7 @@ func (c *config) bench(job string, in input, ts []tool, exp expectation) []row {
 			}
 			os.RemoveAll(outs[i])
 			os.MkdirAll(outs[i], 0o755)
-			s, err := runCmds(t.cmds(in, outs[i], scratch))
+			s, err := launch(c.self, t.cmds(in, outs[i], scratch))
 			var n int64
 			if err == nil {
 				var f string
@@ -216,7 +216,7 @@ func (c *config) benchBatch(name string, files []input, ts []tool) []row {
 			}
 			os.RemoveAll(outs[i])
 			os.MkdirAll(outs[i], 0o755)
-			s, err := runCmds(t.cmds(input{}, outs[i], ""))
+			s, err := launch(c.self, t.cmds(input{}, outs[i], ""))
 			var n int64
 			if err == nil {
 				n, err = verifyBatch(outs[i], files)

@@ -11,7 +11,7 @@ import (
 
 // env describes the machine and tools a table was measured with.
 type env struct {
-	date, cpu, mem, kernel, goVersion  string
+	date, cpu, mem, kernel, goVersion   string
 	vips, magick, loadBefore, loadAfter string
 	cores                               int
 }

@@ -37,11 +37,15 @@ type config struct {
 	jobs     []string
 	markdown bool
 	peers    peers
+	self     string // this executable, started as the launcher
 	work     string
 	notes    []string
 }
 
 func main() {
+	if os.Getenv(launchEnv) != "" {
+		launcherMain()
+	}
 	var c config
 	var jobs, imgprep, vipsPeer string
 	flag.IntVar(&c.runs, "runs", 7, "timed runs per tool (after one warm-up)")
@@ -64,6 +68,9 @@ func run(c *config, imgprep, vipsPeer string) error {
 	}
 	root, err := repoRoot()
 	if err != nil {
+		return err
+	}
+	if c.self, err = os.Executable(); err != nil {
 		return err
 	}
 	c.work, err = os.MkdirTemp("", "imgprep-bench-")

@@ -4,8 +4,6 @@
 
 package jpeg
 
-import "math"
-
 // This file holds the inverse DCTs. idct8x8 is image/jpeg's (Go 1.26)
 // Loeffler-Ligtenberg-Moschytz IDCT, bit for bit: the arithmetic of
 // idctRow and of the column pass in idct8x8 is copied unchanged, and the
@@ -293,37 +291,36 @@ const (
 	redPass1Bits = 2  // Extra fraction bits kept between the two passes.
 )
 
-// reducedKernel returns, for an 8-point IDCT followed by averaging groups
-// of g outputs, the weight of coefficient u in output k:
+// The reduced IDCT kernels. For an 8-point IDCT followed by averaging
+// groups of g outputs, the weight of coefficient u in output k is
 //
 //	K[k][u] = C(u)/2 * 1/g * Σ_{j<g} cos((2(k*g+j)+1)*u*π/16),  C(0) = 1/√2, C(u>0) = 1,
 //
-// in fixed point with redConstBits fraction bits. The 2D reduced IDCT is
+// here in fixed point with redConstBits fraction bits (TestReducedKernels
+// recomputes them). The 2D reduced IDCT is
 // out[y][x] = Σ_v Σ_u F[v][u] K[y][v] K[x][u], with F the dequantized
-// coefficients; K[n-1-k][u] = (-1)^u K[k][u] for n = 8/g outputs.
-func reducedKernel(g int) [][8]int32 {
-	n := 8 / g
-	k := make([][8]int32, n)
-	for i := range n {
-		for u := range 8 {
-			cu := 1.0
-			if u == 0 {
-				cu = 1 / math.Sqrt2
-			}
-			s := 0.0
-			for j := range g {
-				s += math.Cos(float64(2*(i*g+j)+1) * float64(u) * math.Pi / 16)
-			}
-			v := cu / 2 * s / float64(g)
-			k[i][u] = int32(math.Round(v * (1 << redConstBits)))
-		}
-	}
-	return k
-}
-
-var (
-	kern4 = reducedKernel(2) // 8 -> 4 outputs (scale 1/2).
-	kern2 = reducedKernel(4) // 8 -> 2 outputs (scale 1/4).
+// coefficients, and K[n-1-k][u] = (-1)^u K[k][u] for n = 8/g outputs, so
+// only the first half of the rows is needed.
+const (
+	// g = 2 (scale 1/2, 4 outputs): K[0][u] and K[1][u]; K[.][4] = 0.
+	k4c0 = 2896 // K[k][0] for every k.
+	k4a1 = 3711
+	k4a2 = 2676
+	k4a3 = 1303
+	k4a5 = -871
+	k4a6 = -1108
+	k4a7 = -738
+	k4b1 = 1537
+	k4b2 = -2676
+	k4b3 = -3146
+	k4b5 = 2102
+	k4b6 = 1108
+	k4b7 = -306
+	k2c0 = 2896 // g = 4 (scale 1/4, 2 outputs): K[0][u]; K[0][2,4,6] = 0.
+	k2a1 = 2624
+	k2a3 = -922
+	k2a5 = 616
+	k2a7 = -522
 )
 
 // foldColumns returns the mask of the columns of a block with non-zero
@@ -356,33 +353,33 @@ func idct4x4(b *block, mask uint64, dst []byte, stride int) {
 		shift1 = redConstBits - redPass1Bits
 		round1 = 1 << (shift1 - 1)
 	)
-	k0, k1 := &kern4[0], &kern4[1]
 	var ws [4 * 8]int32
 	cols := foldColumns(mask) &^ (1 << 4)
 	for u := 0; u < 8; u++ {
 		if cols&(1<<u) == 0 {
 			continue
 		}
-		f0, f1, f2, f3 := b[0*8+u], b[1*8+u], b[2*8+u], b[3*8+u]
-		f5, f6, f7 := b[5*8+u], b[6*8+u], b[7*8+u]
-		c0 := f0 * k0[0]
-		e0 := c0 + f2*k0[2] + f6*k0[6]
-		e1 := c0 + f2*k1[2] + f6*k1[6]
-		o0 := f1*k0[1] + f3*k0[3] + f5*k0[5] + f7*k0[7]
-		o1 := f1*k1[1] + f3*k1[3] + f5*k1[5] + f7*k1[7]
-		ws[0*8+u] = (e0 + o0 + round1) >> shift1
-		ws[3*8+u] = (e0 - o0 + round1) >> shift1
-		ws[1*8+u] = (e1 + o1 + round1) >> shift1
-		ws[2*8+u] = (e1 - o1 + round1) >> shift1
+		col := b[u:]
+		f0, f1, f2, f3 := col[0*8], col[1*8], col[2*8], col[3*8]
+		f5, f6, f7 := col[5*8], col[6*8], col[7*8]
+		c0 := f0*k4c0 + round1
+		e0 := c0 + f2*k4a2 + f6*k4a6
+		e1 := c0 + f2*k4b2 + f6*k4b6
+		o0 := f1*k4a1 + f3*k4a3 + f5*k4a5 + f7*k4a7
+		o1 := f1*k4b1 + f3*k4b3 + f5*k4b5 + f7*k4b7
+		ws[0*8+u] = (e0 + o0) >> shift1
+		ws[3*8+u] = (e0 - o0) >> shift1
+		ws[1*8+u] = (e1 + o1) >> shift1
+		ws[2*8+u] = (e1 - o1) >> shift1
 	}
 	dst = dst[:3*stride+4]
 	for y := 0; y < 4; y++ {
 		w := (*[8]int32)(ws[8*y:])
-		c0 := w[0] * k0[0]
-		e0 := c0 + w[2]*k0[2] + w[6]*k0[6]
-		e1 := c0 + w[2]*k1[2] + w[6]*k1[6]
-		o0 := w[1]*k0[1] + w[3]*k0[3] + w[5]*k0[5] + w[7]*k0[7]
-		o1 := w[1]*k1[1] + w[3]*k1[3] + w[5]*k1[5] + w[7]*k1[7]
+		c0 := w[0] * k4c0
+		e0 := c0 + w[2]*k4a2 + w[6]*k4a6
+		e1 := c0 + w[2]*k4b2 + w[6]*k4b6
+		o0 := w[1]*k4a1 + w[3]*k4a3 + w[5]*k4a5 + w[7]*k4a7
+		o1 := w[1]*k4b1 + w[3]*k4b3 + w[5]*k4b5 + w[7]*k4b7
 		row := (*[4]uint8)(dst[y*stride:])
 		row[0] = clampRed(e0 + o0)
 		row[1] = clampRed(e1 + o1)
@@ -398,23 +395,23 @@ func idct2x2(b *block, mask uint64, dst []byte, stride int) {
 		shift1 = redConstBits - redPass1Bits
 		round1 = 1 << (shift1 - 1)
 	)
-	k := &kern2[0]
 	var ws [2 * 8]int32
 	cols := foldColumns(mask) & 0b10101011 // Columns 0, 1, 3, 5 and 7.
 	for u := 0; u < 8; u++ {
 		if cols&(1<<u) == 0 {
 			continue
 		}
-		e := b[0*8+u] * k[0]
-		o := b[1*8+u]*k[1] + b[3*8+u]*k[3] + b[5*8+u]*k[5] + b[7*8+u]*k[7]
-		ws[0*8+u] = (e + o + round1) >> shift1
-		ws[1*8+u] = (e - o + round1) >> shift1
+		col := b[u:]
+		e := col[0*8]*k2c0 + round1
+		o := col[1*8]*k2a1 + col[3*8]*k2a3 + col[5*8]*k2a5 + col[7*8]*k2a7
+		ws[0*8+u] = (e + o) >> shift1
+		ws[1*8+u] = (e - o) >> shift1
 	}
 	dst = dst[:stride+2]
 	for y := 0; y < 2; y++ {
 		w := (*[8]int32)(ws[8*y:])
-		e := w[0] * k[0]
-		o := w[1]*k[1] + w[3]*k[3] + w[5]*k[5] + w[7]*k[7]
+		e := w[0] * k2c0
+		o := w[1]*k2a1 + w[3]*k2a3 + w[5]*k2a5 + w[7]*k2a7
 		dst[y*stride+0] = clampRed(e + o)
 		dst[y*stride+1] = clampRed(e - o)
 	}

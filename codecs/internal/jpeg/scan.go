@@ -169,7 +169,7 @@ func (d *decoder) processSOS(n int) error {
 		for i := 0; i < nComp; i++ {
 			compIndex := scan[i].compIndex
 			if !d.progCoeffs[compIndex].allocated() {
-				d.progCoeffs[compIndex].alloc(mxx * myy * d.comp[compIndex].h * d.comp[compIndex].v)
+				d.progCoeffs[compIndex].alloc(mxx*myy*d.comp[compIndex].h*d.comp[compIndex].v, d.shift)
 			}
 		}
 	}
@@ -316,24 +316,26 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	cb := &d.progCoeffs[compIndex]
 	bi := by*mxx*hi + bx
 	var err error
+	slot := &coefSlots[d.shift]
+	lo, hi := bi*cb.n, bi*cb.n+cb.n
 	if cb.c32 == nil {
-		cs := &cb.c16[bi]
+		cs := cb.c16[lo:hi:hi]
 		if ah != 0 {
-			err = refine(d, cs, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
+			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
 		}
 		if d.patches.n > 0 {
 			// A value didn't fit in int16: switch to int32.
 			cb.widen()
-			d.patches.apply(&cb.c32[bi])
+			d.patches.apply(cb.c32[lo:hi:hi])
 		}
 	} else {
-		cs := &cb.c32[bi]
+		cs := cb.c32[lo:hi:hi]
 		if ah != 0 {
-			err = refine(d, cs, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
+			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
 		}
 	}
 	if err != nil {
@@ -542,20 +544,26 @@ type patches struct {
 	v [blockSize]int32
 }
 
-// apply writes the recorded values to b and clears p.
-func (p *patches) apply(b *[blockSize]int32) {
+// apply writes the recorded values to b (indexed by slot) and clears p.
+func (p *patches) apply(b []int32) {
 	for i := 0; i < p.n; i++ {
-		b[p.k[i]&63] = p.v[i]
+		b[p.k[i]] = p.v[i]
 	}
 	p.n = 0
 }
 
-// setCoef stores v to b[k], recording it in p if it doesn't fit in T.
-func setCoef[T coef](b *[blockSize]T, k uint8, v int32, p *patches) {
+// setCoef stores v as the coefficient at natural position k of a block,
+// which is b[slot[k]], or nowhere if slot[k] < 0 (see coefSlots). It
+// records v in p if it doesn't fit in T.
+func setCoef[T coef](b []T, slot *[blockSize]int8, k uint8, v int32, p *patches) {
+	s := slot[k&63]
+	if s < 0 {
+		return
+	}
 	t := T(v)
 	if int32(t) != v {
 		if p.n < blockSize {
-			p.k[p.n] = k
+			p.k[p.n] = uint8(s)
 			p.v[p.n] = v
 			p.n++
 		}
@@ -565,7 +573,7 @@ func setCoef[T coef](b *[blockSize]T, k uint8, v int32, p *patches) {
 			t = T(-32768)
 		}
 	}
-	b[k&63] = t
+	b[s] = t
 }
 
 // decodeFirst decodes the first scan of the band [zigStart, zigEnd] of one
@@ -574,7 +582,7 @@ func setCoef[T coef](b *[blockSize]T, k uint8, v int32, p *patches) {
 // coefficients in natural order, not dequantized, and *nz, the mask of
 // its non-zero AC coefficients in zig-zag order (bit zig for
 // b[unzig[zig]]).
-func decodeFirst[T coef](d *decoder, b *[blockSize]T, nz *uint64, dcH, acH *huffman, dcPred *int32, zigStart, zigEnd int32, al uint32, p *patches) error {
+func decodeFirst[T coef](d *decoder, b []T, slot *[blockSize]int8, nz *uint64, dcH, acH *huffman, dcPred *int32, zigStart, zigEnd int32, al uint32, p *patches) error {
 	zig := zigStart
 	if zig == 0 {
 		zig++
@@ -591,7 +599,7 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, nz *uint64, dcH, acH *huff
 			return err
 		}
 		*dcPred += dcDelta
-		setCoef(b, 0, *dcPred<<al, p)
+		setCoef(b, slot, 0, *dcPred<<al, p)
 	}
 
 	if zig <= zigEnd && d.eobRun > 0 {
@@ -611,7 +619,7 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, nz *uint64, dcH, acH *huff
 				l := uint(f & 0xff)
 				acc <<= l
 				n -= l
-				setCoef(b, unzig[z&63], (f>>16)<<al, p)
+				setCoef(b, slot, unzig[z&63], (f>>16)<<al, p)
 				mask |= 1 << (z & 63)
 				zig = z
 				continue
@@ -645,7 +653,7 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, nz *uint64, dcH, acH *huff
 			if ac < 1<<(val1-1) {
 				ac += -1<<val1 + 1
 			}
-			setCoef(b, unzig[zig&63], ac<<al, p)
+			setCoef(b, slot, unzig[zig&63], ac<<al, p)
 			mask |= 1 << (zig & 63)
 		} else {
 			if val0 != 0x0f {
@@ -673,7 +681,7 @@ func decodeFirst[T coef](d *decoder, b *[blockSize]T, nz *uint64, dcH, acH *huff
 // variables, and finding the non-zero coefficients (which get a correction
 // bit) and the zero ones (which are counted by the run lengths) in *nz
 // rather than by looking at every coefficient.
-func refine[T coef](d *decoder, b *[blockSize]T, nz *uint64, h *huffman, zigStart, zigEnd, delta int32, p *patches) error {
+func refine[T coef](d *decoder, b []T, slot *[blockSize]int8, nz *uint64, h *huffman, zigStart, zigEnd, delta int32, p *patches) error {
 	// Refining a DC component is trivial.
 	if zigStart == 0 {
 		if zigEnd != 0 {
@@ -684,7 +692,7 @@ func refine[T coef](d *decoder, b *[blockSize]T, nz *uint64, h *huffman, zigStar
 			return err
 		}
 		if bit {
-			setCoef(b, 0, int32(b[0])|delta, p)
+			setCoef(b, slot, 0, int32(b[0])|delta, p) // The DC term is always in b[0].
 		}
 		return nil
 	}
@@ -753,14 +761,14 @@ func refine[T coef](d *decoder, b *[blockSize]T, nz *uint64, h *huffman, zigStar
 			if zeros != 0 {
 				stop = uint(bits.TrailingZeros64(zeros))
 			}
-			acc, n = refineBits(d, b, mask&(1<<stop-1)&^(1<<zig-1), delta, acc, n, p)
+			acc, n = refineBits(d, b, slot, mask&(1<<stop-1)&^(1<<zig-1), delta, acc, n, p)
 			zig = stop
 			if zig > uint(zigEnd) {
 				d.bits.acc, d.bits.n = acc, n
 				return formatError("too many coefficients")
 			}
 			if z != 0 {
-				setCoef(b, unzig[zig&63], z, p)
+				setCoef(b, slot, unzig[zig&63], z, p)
 				mask |= 1 << (zig & 63)
 			}
 			zig++
@@ -770,7 +778,7 @@ func refine[T coef](d *decoder, b *[blockSize]T, nz *uint64, h *huffman, zigStar
 		d.eobRun--
 		// Refine the remaining non-zero coefficients (refineNonZeroes
 		// with nz = -1).
-		acc, n = refineBits(d, b, mask&end&^(1<<zig-1), delta, acc, n, p)
+		acc, n = refineBits(d, b, slot, mask&end&^(1<<zig-1), delta, acc, n, p)
 	}
 	*nz = mask
 	d.bits.acc, d.bits.n = acc, n
@@ -780,7 +788,7 @@ func refine[T coef](d *decoder, b *[blockSize]T, nz *uint64, h *huffman, zigStar
 // refineBits reads a correction bit for each of the non-zero coefficients
 // of b at the zig-zag positions in m, in order, and adds delta to the
 // magnitude of those whose bit is 1.
-func refineBits[T coef](d *decoder, b *[blockSize]T, m uint64, delta int32, acc uint64, n uint, p *patches) (uint64, uint) {
+func refineBits[T coef](d *decoder, b []T, slot *[blockSize]int8, m uint64, delta int32, acc uint64, n uint, p *patches) (uint64, uint) {
 	for m != 0 {
 		zig := uint(bits.TrailingZeros64(m))
 		m &= m - 1
@@ -794,10 +802,15 @@ func refineBits[T coef](d *decoder, b *[blockSize]T, m uint64, delta int32, acc 
 			continue
 		}
 		u := unzig[zig&63]
-		if c := int32(b[u&63]); c >= 0 {
-			setCoef(b, u, c+delta, p)
+		s := slot[u&63]
+		if s < 0 {
+			// Not stored: only whether it is zero matters.
+			continue
+		}
+		if c := int32(b[s]); c >= 0 {
+			setCoef(b, slot, u, c+delta, p)
 		} else {
-			setCoef(b, u, c-delta, p)
+			setCoef(b, slot, u, c-delta, p)
 		}
 	}
 	return acc, n
@@ -821,7 +834,7 @@ func (d *decoder) reconstructProgressiveImage() error {
 		stride := mxx * d.comp[i].h
 		for by := 0; by*v < d.height; by++ {
 			for bx := 0; bx*h < d.width; bx++ {
-				mask := cb.loadDequantized(by*stride+bx, b, qt)
+				mask := cb.loadDequantized(by*stride+bx, b, qt, &coefSlots[d.shift])
 				d.reconstructBlock(b, mask, bx, by, i)
 			}
 		}
@@ -989,61 +1002,106 @@ func (d *decoder) findRST(expectedRST uint8) error {
 }
 
 // coefBuf holds a component's coefficients between progressive scans, in
-// natural order and not dequantized. They are stored as int16, which is
-// enough for any valid JPEG; should a corrupt stream produce a value that
-// doesn't fit, the buffer switches to int32 to stay identical to image/jpeg.
+// natural order and not dequantized, and a mask of the non-zero ones.
+//
+// Only the coefficients that the inverse DCT at the decoder's scale uses
+// are stored (see coefSlots): for the others, the mask is all the
+// successive approximation decoding needs. They are stored as int16,
+// which is enough for any valid JPEG; should a corrupt stream produce a
+// value that doesn't fit, the buffer switches to int32, to give the same
+// result as image/jpeg.
 type coefBuf struct {
-	c16 [][blockSize]int16
-	c32 [][blockSize]int32
+	n   int // Coefficients stored per block.
+	c16 []int16
+	c32 []int32
 	nz  []uint64 // Non-zero AC coefficients of each block, see decodeFirst.
+}
+
+// coefSlots[shift][k] is the index in a block's stored coefficients of the
+// coefficient at natural position k, or -1 if it isn't stored at that
+// scale: the reduced inverse DCTs give row and column 4 (scale 1/2), or
+// rows and columns 2, 4 and 6 (1/4), zero weight, and scale 1/8 only uses
+// the DC term. coefCount[shift] is the number of stored coefficients.
+var (
+	coefSlots [4][blockSize]int8
+	coefCount [4]int
+)
+
+func init() {
+	for shift := range coefSlots {
+		n := 0
+		for k := range blockSize {
+			y, x := k/8, k%8
+			keep := true
+			switch shift {
+			case 1:
+				keep = y != 4 && x != 4
+			case 2:
+				keep = (y < 2 || y%2 == 1) && (x < 2 || x%2 == 1)
+			case 3:
+				keep = k == 0
+			}
+			coefSlots[shift][k] = -1
+			if keep {
+				coefSlots[shift][k] = int8(n)
+				n++
+			}
+		}
+		coefCount[shift] = n
+	}
 }
 
 func (c *coefBuf) allocated() bool { return c.c16 != nil || c.c32 != nil }
 
-func (c *coefBuf) alloc(n int) {
-	c.c16 = make([][blockSize]int16, n)
-	c.nz = make([]uint64, n)
+// alloc allocates c for blocks blocks at scale 1>>shift.
+func (c *coefBuf) alloc(blocks int, shift uint) {
+	c.n = coefCount[shift]
+	c.c16 = make([]int16, blocks*c.n)
+	c.nz = make([]uint64, blocks)
 }
 
 // widen switches c to int32 storage.
 func (c *coefBuf) widen() {
-	c.c32 = make([][blockSize]int32, len(c.c16))
-	for i := range c.c16 {
-		for k, v := range &c.c16[i] {
-			c.c32[i][k] = int32(v)
-		}
+	c.c32 = make([]int32, len(c.c16))
+	for i, v := range c.c16 {
+		c.c32[i] = int32(v)
 	}
 	c.c16 = nil
 }
 
-// loadDequantized copies block i to b, dequantized with qt (zig-zag order),
-// and returns the mask of its non-zero coefficients in natural order (with
-// bit 0 always set). It writes b[0] and the non-zero coefficients only: the
-// rest of b must be zero already, except at scale 1/8, where only b[0] is
-// used.
-func (c *coefBuf) loadDequantized(i int, b *block, qt *block) uint64 {
+// loadDequantized copies the stored coefficients of block i to b,
+// dequantized with qt (zig-zag order), and returns the mask of the
+// non-zero ones in natural order (with bit 0 always set). It writes b[0]
+// and those coefficients only: the rest of b must be zero already, except
+// at scale 1/8, where only b[0] is used.
+func (c *coefBuf) loadDequantized(i int, b *block, qt *block, slot *[blockSize]int8) uint64 {
 	mask := uint64(1)
 	m := c.nz[i] &^ 1
+	lo, hi := i*c.n, i*c.n+c.n
 	if c.c32 != nil {
-		src := &c.c32[i]
+		src := c.c32[lo:hi:hi]
 		b[0] = src[0] * qt[0]
 		for m != 0 {
 			zig := uint(bits.TrailingZeros64(m))
 			m &= m - 1
 			k := unzig[zig&63] & 63
-			b[k] = src[k] * qt[zig&63]
-			mask |= 1 << k
+			if s := slot[k]; s >= 0 {
+				b[k] = src[s] * qt[zig&63]
+				mask |= 1 << k
+			}
 		}
 		return mask
 	}
-	src := &c.c16[i]
+	src := c.c16[lo:hi:hi]
 	b[0] = int32(src[0]) * qt[0]
 	for m != 0 {
 		zig := uint(bits.TrailingZeros64(m))
 		m &= m - 1
 		k := unzig[zig&63] & 63
-		b[k] = int32(src[k]) * qt[zig&63]
-		mask |= 1 << k
+		if s := slot[k]; s >= 0 {
+			b[k] = int32(src[s]) * qt[zig&63]
+			mask |= 1 << k
+		}
 	}
 	return mask
 }

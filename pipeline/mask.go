@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/mask"
+)
+
+// ErrMaskUnsupported: a mask was given for a model that takes none
+// (flux-kontext-*).
+var ErrMaskUnsupported = errors.New("model takes no mask")
+
+// MaskOptions tune how a mask follows a Plan. The zero value protects the
+// padding.
+type MaskOptions struct {
+	// EditablePadding makes the padding added to square or size the image
+	// editable (alpha 0), for outpainting. By default it is kept (255).
+	EditablePadding bool
+}
+
+// CheckMask returns an error matching ErrMaskUnsupported when p takes no
+// mask, naming the models that do.
+func CheckMask(p *Profile) error {
+	if p.Mask {
+		return nil
+	}
+	var with []string
+	for _, q := range Profiles() {
+		if q.Mask {
+			with = append(with, q.Name)
+		}
+	}
+	return fmt.Errorf("pipeline: %s: %w; drop the mask, or use a model that takes one (%s)",
+		p.Name, ErrMaskUnsupported, strings.Join(with, ", "))
+}
+
+// FitMask returns m at the plan's upright size: as is when it already has
+// that size, scaled when its aspect ratio is within 1% of the upright
+// image's, else an error (matching mask.ErrSize) stating both sizes.
+func (p *Plan) FitMask(m *image.Alpha) (*image.Alpha, error) {
+	out, err := mask.Fit(m, p.Upright.W, p.Upright.H)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	return out, nil
+}
+
+// ApplyMask takes a mask in the original's upright coordinates (after EXIF
+// orientation; its size must equal p.Upright) through the same geometry as
+// the image: cut p.Crop, resize to p.Resize by area averaging (an edge
+// lands within one pixel of where RectToPrepared maps it), and place it at
+// p.Content on a canvas of p.Canvas whose padding is kept (255) or, with
+// o.EditablePadding, editable (0). The result always has the canvas size.
+func (p *Plan) ApplyMask(m *image.Alpha, o MaskOptions) (*image.Alpha, error) {
+	mw, mh := m.Rect.Dx(), m.Rect.Dy()
+	if mw != p.Upright.W || mh != p.Upright.H {
+		return nil, fmt.Errorf("pipeline: mask is %dx%d but the upright image is %dx%d; give the mask in the "+
+			"upright image's coordinates or scale it with FitMask: %w", mw, mh, p.Upright.W, p.Upright.H, mask.ErrSize)
+	}
+	return p.applyMask(m, o), nil
+}
+
+// applyMask is ApplyMask for a mask of any size with the upright aspect
+// ratio: the crop is mapped to the mask's own pixels, so that cropping and
+// scaling is a single resampling.
+func (p *Plan) applyMask(m *image.Alpha, o MaskOptions) *image.Alpha {
+	kx := float64(m.Rect.Dx()) / float64(p.Upright.W)
+	ky := float64(m.Rect.Dy()) / float64(p.Upright.H)
+	c := p.Crop
+	resized := mask.Resample(m, mask.Area{X0: float64(c.X) * kx, Y0: float64(c.Y) * ky,
+		X1: float64(c.X+c.W) * kx, Y1: float64(c.Y+c.H) * ky}, p.Resize.W, p.Resize.H)
+	if !p.Padded() {
+		return resized
+	}
+	pad := uint8(255)
+	if o.EditablePadding {
+		pad = 0
+	}
+	out := image.NewAlpha(image.Rect(0, 0, p.Canvas.W, p.Canvas.H))
+	for i := range out.Pix {
+		out.Pix[i] = pad
+	}
+	at := p.Content.Image().Min
+	r := image.Rect(at.X, at.Y, at.X+p.Resize.W, at.Y+p.Resize.H).Intersect(out.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		copy(out.Pix[y*out.Stride+r.Min.X:y*out.Stride+r.Max.X], resized.Pix[(y-at.Y)*resized.Stride+r.Min.X-at.X:])
+	}
+	return out
+}
+
+// PreparedMask is a mask made ready for one prepared image.
+type PreparedMask struct {
+	// Data is the PNG to upload (RGBA, alpha 0 = edit).
+	Data []byte
+	// Image is the mask at the prepared image's size.
+	Image *image.Alpha
+	// Report is the validation of Data against the prepared image.
+	Report mask.Report
+}
+
+// PrepareMask readies a mask for the image prepared with plan pl for
+// profile p: it checks that p takes a mask, checks m (upright coordinates,
+// any size within 1% of the upright aspect ratio, as FitMask accepts),
+// applies the plan (scaling m to the upright size on the way, in the same
+// resampling), encodes the PNG and validates it against the canvas size
+// and p.MaskMaxBytes. Pass the plan of the Prepared result: it is the one the
+// image followed.
+func PrepareMask(pl *Plan, p *Profile, m *image.Alpha, o MaskOptions) (*PreparedMask, error) {
+	if err := CheckMask(p); err != nil {
+		return nil, err
+	}
+	if err := mask.CheckAspect(m, pl.Upright.W, pl.Upright.H); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	prepared := pl.applyMask(m, o)
+	data, err := mask.Encode(prepared)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	rep, err := mask.Validate(data, pl.Canvas.W, pl.Canvas.H, p.MaskMaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: prepared %w", err)
+	}
+	return &PreparedMask{Data: data, Image: prepared, Report: rep}, nil
+}
+
+// ImplicitMaskWarnings applies to models whose input's own transparency
+// is the edit area when no mask is sent (dall-e-2, which requires alpha):
+// it warns when the prepared image has no fully transparent pixel (nothing
+// would be edited), or when only the padding is transparent. For other
+// models, and on a decode error, it returns nil.
+func ImplicitMaskWarnings(res *Prepared, p *Profile) []string {
+	if !p.RequireAlpha || !p.Mask || res == nil {
+		return nil
+	}
+	img, _, err := codecs.Decode(res.Data, codecs.DecodeOptions{})
+	if err != nil {
+		return nil
+	}
+	cov := mask.Stats(mask.FromTransparency(img))
+	switch {
+	case cov.Editable == 0:
+		return []string{fmt.Sprintf("no mask given and the image has no transparent pixel: %s edits only "+
+			"transparent pixels, so nothing will be edited; give a mask", p.Name)}
+	case !res.Plan.Source.HasAlpha && res.Plan.Padded() && res.Plan.Fill == "transparent":
+		return []string{fmt.Sprintf("no mask given: %s edits the transparent pixels, here only the padding "+
+			"(outpainting); give a mask to edit the picture itself", p.Name)}
+	}
+	return nil
+}
