@@ -120,7 +120,9 @@ type job struct {
 	original *image.NRGBA // upright, decoded lazily
 }
 
-func (f *job) warn(format string, a ...any) { f.warnings = append(f.warnings, fmt.Sprintf(format, a...)) }
+func (f *job) warn(format string, a ...any) {
+	f.warnings = append(f.warnings, fmt.Sprintf(format, a...))
+}
 
 func (f *job) decode(b []byte, what string) (image.Image, codecs.Format, error) {
 	img, info, err := codecs.Decode(b, codecs.DecodeOptions{MaxPixels: f.o.MaxPixels})
