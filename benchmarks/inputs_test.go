@@ -13,7 +13,7 @@ import (
 // inputs names the benchmark inputs: a file in ../shared/bench-photos
 // ("shared:") or a generated fixture in testdata/bench ("fixture:").
 var inputs = map[string]string{
-	"jpeg-12mp":         "shared:photo12_s7edge.jpg",    // 4032x3024 4:2:2 q96
+	"jpeg-12mp":         "shared:photo12_s7edge.jpg",     // 4032x3024 4:2:2 q96
 	"jpeg-12mp-420":     "shared:photo12_immich_420.jpg", // 3024x4032 4:2:0 q73
 	"jpeg-16mp-o8":      "shared:photo16_leicat_o8.jpg",  // 4928x3264, EXIF orientation 8
 	"png-4k-screenshot": "shared:screenshot_4k.png",      // 3840x2160 RGB

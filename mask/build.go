@@ -48,10 +48,22 @@ func paint(m *image.Alpha, shapes []Shape) {
 		return
 	}
 	bx0, by0, bx1, by1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	usable := make([]Shape, 0, len(shapes))
 	for _, s := range shapes {
 		x0, y0, x1, y1 := s.box()
+		if !finite(x0, y0, x1, y1) {
+			continue // NaN or infinite coordinates: no area
+		}
+		usable = append(usable, s)
 		bx0, by0, bx1, by1 = min(bx0, x0), min(by0, y0), max(bx1, x1), max(by1, y1)
 	}
+	if len(usable) == 0 {
+		return
+	}
+	shapes = usable
+	const lim = 1 << 30 // keep the int conversions below in range
+	bx0, by0 = max(bx0, -lim), max(by0, -lim)
+	bx1, by1 = min(bx1, lim), min(by1, lim)
 	r := image.Rect(int(math.Floor(bx0)), int(math.Floor(by0)), int(math.Ceil(bx1)), int(math.Ceil(by1))).
 		Intersect(image.Rect(0, 0, w, h))
 	if r.Empty() {
@@ -85,6 +97,16 @@ func paint(m *image.Alpha, shapes []Shape) {
 			row[x] = min(row[x], a)
 		}
 	}
+}
+
+// finite reports whether no value is NaN or infinite.
+func finite(v ...float64) bool {
+	for _, f := range v {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // merge sorts spans and joins overlapping ones, in place.
@@ -139,14 +161,16 @@ func Refine(m *image.Alpha, o Options) *image.Alpha {
 		return m
 	}
 	out := clone(m)
+	// Beyond the image's diagonal more changes nothing: bound the radii.
+	limit := out.Rect.Dx() + out.Rect.Dy() + 2
 	switch {
 	case o.Grow > 0:
-		grow(out, o.Grow)
+		grow(out, min(o.Grow, limit))
 	case o.Grow < 0:
-		shrink(out, -o.Grow)
+		shrink(out, min(-o.Grow, limit))
 	}
-	if o.Feather > 0 {
-		feather(out, o.Feather)
+	if o.Feather > 0 && !math.IsInf(o.Feather, 0) {
+		feather(out, min(o.Feather, float64(2*limit)))
 	}
 	return out
 }

@@ -8,7 +8,8 @@ import (
 
 // Error categories of Validate, Decode and Fit; match them with errors.Is.
 var (
-	// ErrFormat: the mask is not a readable PNG.
+	// ErrFormat: the mask is not a PNG, or its file cannot be decoded
+	// (Decode, Validate) or encoded (Encode).
 	ErrFormat = errors.New("mask is not a readable PNG")
 	// ErrSize: the mask's width and height differ from the image's (see
 	// *SizeError for both sizes).

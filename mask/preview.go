@@ -6,14 +6,15 @@ import (
 	"image/draw"
 )
 
-// PreviewTint is the colour Preview paints over the editable area.
-var PreviewTint = color.NRGBA{255, 0, 255, 255}
+// previewTint is the colour Preview paints over the editable area.
+var previewTint = color.NRGBA{255, 0, 255, 255}
 
 // Preview returns img (the prepared image) with m's editable area shown
 // for people: transparent parts of img over a light checkerboard, the
 // editable area tinted (50% magenta where alpha 0, proportionally less on
-// soft edges) and outlined with a one-pixel magenta line on its edge
-// pixels. img and m must have the same size; m is read from its origin.
+// soft edges) and outlined with a one-pixel magenta (#ff00ff) line on its
+// edge pixels. img and m should have the same size; m is read from its
+// origin and clipped to img.
 func Preview(img image.Image, m *image.Alpha) *image.NRGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -24,7 +25,7 @@ func Preview(img image.Image, m *image.Alpha) *image.NRGBA {
 	edit := func(x, y int) bool { // clipped: outside counts as kept
 		return x >= 0 && y >= 0 && x < mw && y < mh && m.Pix[y*m.Stride+x] < 255
 	}
-	t := PreviewTint
+	t := previewTint
 	for y := range min(h, mh) {
 		for x := range min(w, mw) {
 			a := m.Pix[y*m.Stride+x]

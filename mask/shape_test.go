@@ -112,3 +112,24 @@ func TestUnionAndClipping(t *testing.T) {
 		t.Error("a shape outside the image edits nothing")
 	}
 }
+
+func TestDegenerateShapes(t *testing.T) {
+	nan := math.NaN()
+	shapes := []mask.Shape{
+		mask.Rect{X: nan, Y: 1, W: 5, H: 5},
+		mask.Rect{X: math.Inf(-1), Y: 0, W: math.Inf(1), H: 5},
+		mask.Rect{X: 1, Y: 1, W: -5, H: 5},
+		mask.Ellipse{CX: 5, CY: 5, RX: 0, RY: 3},
+		mask.Polygon{{X: 1, Y: 1}, {X: 5, Y: 5}},
+		mask.Polygon{{X: nan, Y: 1}, {X: 5, Y: 5}, {X: 1, Y: 5}},
+		mask.Rect{X: -1e300, Y: -1e300, W: 1e300, H: 1e300},
+	}
+	m := mask.FromShapes(10, 10, shapes, mask.Options{Grow: 1 << 40, Feather: 1e300})
+	if s := mask.Stats(m); s.Editable != 0 || s.Partial != 0 {
+		t.Errorf("degenerate shapes edit %+v", s)
+	}
+	m = mask.FromShapes(10, 10, []mask.Shape{mask.Rect{X: -1e300, Y: -1e300, W: 2e300, H: 2e300}}, mask.Options{Grow: -(1 << 40)})
+	if s := mask.Stats(m); s.Editable != 1 {
+		t.Errorf("huge rectangle (shrink does not eat the border) %+v", s)
+	}
+}

@@ -24,7 +24,7 @@ type maskSpec struct {
 	invert                    bool
 	feather                   float64
 	grow                      int
-	fromFlag, invertFlag, pfx string // flag names, for messages
+	pfx                       string // flag name prefix, for messages
 	fileMask                  *image.Alpha
 	fileSource                mask.Source
 }
@@ -32,7 +32,7 @@ type maskSpec struct {
 // register adds the mask flags: "--from", "--rect", ... for the mask
 // command (prefix ""), "--mask", "--mask-rect", ... for prep ("mask-").
 func (s *maskSpec) register(fs *flag.FlagSet, fromName, prefix string) {
-	s.fromFlag, s.invertFlag, s.pfx = fromName, prefix+"invert", prefix
+	s.pfx = prefix
 	fs.StringVar(&s.from, fromName, "", "mask file: an OpenAI mask (transparent = edit) or, if opaque, a painting (white = edit)")
 	fs.Var(&s.rects, prefix+"rect", "edit the rectangle X,Y,W,H (repeatable; upright image pixels)")
 	fs.Var(&s.ellipses, prefix+"ellipse", "edit the ellipse CX,CY,RX,RY (repeatable)")
@@ -234,16 +234,16 @@ func runMask(_ context.Context, env *cliEnv, args []string) int {
 	if err == nil {
 		m, err = fit(m)
 	}
-	var data []byte
-	if err == nil {
-		data, err = mask.Encode(m)
+	if err != nil { // the mask file does not fit the size
+		return rejected(env, spec.from, err)
 	}
+	data, err := mask.Encode(m)
 	var rep mask.Report
 	if err == nil {
 		rep, err = mask.Validate(data, w, h, 0)
 	}
 	if err != nil {
-		return rejected(env, *out, spec.maskErr(err))
+		return rejected(env, *out, err)
 	}
 	if err := writeAtomic(*out, data, *force); err != nil {
 		return rejected(env, *out, err)
@@ -255,14 +255,22 @@ func runMask(_ context.Context, env *cliEnv, args []string) int {
 	if *asJSON {
 		return writeJSON(env, item)
 	}
-	fmt.Fprintf(env.stdout, "%s: %dx%d mask, %.1f%% editable (alpha 0), %.1f%% soft edge, %d bytes\n",
-		*out, rep.Width, rep.Height, 100*rep.Editable, 100*rep.Partial, rep.Bytes)
+	fmt.Fprintf(env.stdout, "%s: %dx%d mask, %s editable (alpha 0), %s soft edge, %d bytes\n",
+		*out, rep.Width, rep.Height, percent(rep.Editable), percent(rep.Partial), rep.Bytes)
 	return exitOK
+}
+
+// percent formats a share for people; a tiny nonzero share is not "0.0%".
+func percent(v float64) string {
+	if v > 0 && v < 0.001 {
+		return "<0.1%"
+	}
+	return fmt.Sprintf("%.1f%%", 100*v)
 }
 
 // rejected prints "imgprep: FILE: reason" and returns exit code 1.
 func rejected(env *cliEnv, file string, err error) int {
-	fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", file, oneLine(err))
+	fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", file, strings.TrimPrefix(oneLine(err), "mask: "))
 	return exitRejected
 }
 

@@ -3,9 +3,11 @@ package raster
 // Inner loops of the resampler. A packed sample holds two signed 32-bit
 // lanes: v = lo + hi<<32 (mod 2^64). Multiplying by a weight and summing is
 // linear, so both lanes are filtered at once as long as each lane's true sum
-// stays within int32, which the sample and weight ranges guarantee:
-// samples are at most 255 (narrow) or 65025 (wide) and a Lanczos-3 window's
-// positive weights sum to under 1.3 (< 2^31 / 2^wBits / 65025 / 1.3).
+// stays within int32. Samples are at most 65025 (x255 units; narrow 8-bit
+// samples are at most 255), weights sum to 2^wBits and a window's positive
+// weights to P < 1.35 (TestWeightRange). Horizontal sums are then below
+// P*2^13*65025 < 2^30; vertical ones, over horizontal results of at most
+// P*65025, below P*P*2^13*65025 < 2^31 (the bound is P < 2).
 
 // split returns the two signed lanes of a packed sum.
 func split(s uint64) (lo, hi int64) {

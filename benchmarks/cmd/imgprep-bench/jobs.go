@@ -175,14 +175,17 @@ func (c *config) batch(ins []input) ([]row, error) {
 		files = append(files, in)
 	}
 	name := fmt.Sprintf("16 files (%d inputs cycled)", len(big))
-	ts := []tool{{name: "imgprep", cmds: func(_ input, out, _ string) [][]string {
-		args := []string{c.peers.imgprep, "prep", "--model", "gpt-image-1", "--max-side", "1536",
-			"--quality", "90", "-o", out, "--force"}
-		for _, f := range files {
-			args = append(args, f.path)
-		}
-		return [][]string{args}
-	}}}
+	var ts []tool
+	for _, t := range c.peers.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--quality", "90") {
+		ts = append(ts, tool{name: t.name, cmds: func(_ input, out, _ string) [][]string {
+			argv := t.cmds(input{}, out, "")[0]
+			argv = argv[:len(argv)-1] // the placeholder input
+			for _, f := range files {
+				argv = append(argv, f.path)
+			}
+			return [][]string{argv}
+		}})
+	}
 	if c.peers.vipsPrep != "" {
 		ts = append(ts, tool{name: "libvips ×16 processes", ref: true, cmds: func(_ input, out, _ string) [][]string {
 			var cmds [][]string

@@ -35,6 +35,7 @@ type config struct {
 	runs     int
 	dir      string
 	jobs     []string
+	only     []string // input file names to keep; nil = all
 	markdown bool
 	peers    peers
 	self     string // this executable, started as the launcher
@@ -47,15 +48,20 @@ func main() {
 		launcherMain()
 	}
 	var c config
-	var jobs, imgprep, vipsPeer string
+	var jobs, only, imgprep, vipsPeer string
 	flag.IntVar(&c.runs, "runs", 7, "timed runs per tool (after one warm-up)")
 	flag.StringVar(&c.dir, "dir", "", "input directory (default ../shared/bench-photos, else benchmarks/testdata/bench)")
 	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,passthrough,batch16", "jobs to run, comma-separated")
+	flag.StringVar(&only, "inputs", "", "comma-separated file names in -dir to use (default: every image)")
 	flag.BoolVar(&c.markdown, "markdown", false, "print Markdown (machine information, table, targets)")
 	flag.StringVar(&imgprep, "imgprep", "", "imgprep binary to use (default: go build ./cmd/imgprep)")
+	flag.StringVar(&c.peers.candidate, "candidate", "", "a second imgprep binary (a proposed change), run in alternation with the first")
 	flag.StringVar(&vipsPeer, "vips-peer", "", "compiled benchmarks/peers/vips_prep (default: compile it when possible)")
 	flag.Parse()
 	c.jobs = strings.Split(jobs, ",")
+	if only != "" {
+		c.only = strings.Split(only, ",")
+	}
 	if err := run(&c, imgprep, vipsPeer); err != nil {
 		fmt.Fprintln(os.Stderr, "imgprep-bench:", err)
 		os.Exit(1)
@@ -81,7 +87,7 @@ func run(c *config, imgprep, vipsPeer string) error {
 	if c.dir == "" {
 		c.dir = defaultDir(root)
 	}
-	ins, err := loadInputs(c.dir)
+	ins, err := loadInputs(c.dir, c.only)
 	if err != nil {
 		return err
 	}

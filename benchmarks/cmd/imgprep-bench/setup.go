@@ -21,15 +21,16 @@ func repoRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// loadInputs probes every image file in dir (sorted by name).
-func loadInputs(dir string) ([]input, error) {
+// loadInputs probes every image file in dir (sorted by name), or those
+// named in only.
+func loadInputs(dir string, only []string) ([]input, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	var ins []input
 	for _, e := range ents {
-		if !e.Type().IsRegular() {
+		if !e.Type().IsRegular() || (only != nil && !slices.Contains(only, e.Name())) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // targetInput is the input the targets are stated on: the 12 MP
@@ -78,6 +79,17 @@ func targets(rows []row) []string {
 				r.input, ms(r.sum.wall), mark(r.sum.wall.Milliseconds() < 5), ms(r.sum.cpu)))
 		}
 	}
+	for _, r := range rows {
+		if r.tool != "candidate" || r.err != nil || r.sum.n == 0 {
+			continue
+		}
+		if ip, ok := find(rows, r.job, r.input, "imgprep"); ok {
+			out = append(out, fmt.Sprintf("candidate vs imgprep, %s %s: wall %s vs %s (%+.0f%%), CPU %s vs %s (%+.0f%%), RSS %.1f vs %.1f MB, %d vs %d bytes.",
+				r.job, r.input, ms(r.sum.wall), ms(ip.sum.wall), pct(r.sum.wall, ip.sum.wall),
+				ms(r.sum.cpu), ms(ip.sum.cpu), pct(r.sum.cpu, ip.sum.cpu),
+				float64(r.sum.rss)/1e6, float64(ip.sum.rss)/1e6, r.bytes, ip.bytes))
+		}
+	}
 	if ip, ok := find(rows, "batch16", "", "imgprep"); ok {
 		cw := float64(ip.sum.cpu) / float64(ip.sum.wall)
 		out = append(out, fmt.Sprintf("batch16: %s wall, %s CPU, CPU/wall %.2f on 2 cores (target: both cores used, >= 1.5): %s.",
@@ -85,3 +97,6 @@ func targets(rows []row) []string {
 	}
 	return out
 }
+
+// pct is the change from b to a in percent.
+func pct(a, b time.Duration) float64 { return 100 * (float64(a)/float64(b) - 1) }

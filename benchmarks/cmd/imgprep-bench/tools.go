@@ -28,10 +28,13 @@ type tool struct {
 
 // peers are the external programs the jobs are run with.
 type peers struct {
-	imgprep  string // the imgprep binary
-	vipsPrep string // benchmarks/peers/vips_prep, compiled; "" = vips CLI
-	vips     string // the vips CLI, "" when absent
-	convert  string // ImageMagick's convert, "" when absent
+	imgprep string // the imgprep binary
+	// candidate is a second imgprep binary (a proposed change) run in
+	// alternation with the first; "" = none.
+	candidate string
+	vipsPrep  string // benchmarks/peers/vips_prep, compiled; "" = vips CLI
+	vips      string // the vips CLI, "" when absent
+	convert   string // ImageMagick's convert, "" when absent
 }
 
 // vipsName is the libvips rows' label: the one-process C peer, or the
@@ -52,11 +55,25 @@ func outFormat(in input) codecs.Format {
 	return codecs.PNG
 }
 
+// imgpreps returns the imgprep tool, and the candidate's, running
+// imgprep prep with args, then -o OUT --force IN.
+func (p peers) imgpreps(args ...string) []tool {
+	mk := func(name, bin string) tool {
+		return tool{name: name, cmds: func(in input, out, _ string) [][]string {
+			argv := append([]string{bin, "prep"}, args...)
+			return [][]string{append(argv, "-o", out, "--force", in.path)}
+		}}
+	}
+	ts := []tool{mk("imgprep", p.imgprep)}
+	if p.candidate != "" {
+		ts = append(ts, mk("candidate", p.candidate))
+	}
+	return ts
+}
+
 // dalle2Tools: autorotate, fit in 1024x1024, pad transparent, RGBA PNG.
 func dalle2Tools(p peers) []tool {
-	ts := []tool{{name: "imgprep", cmds: func(in input, out, _ string) [][]string {
-		return [][]string{{p.imgprep, "prep", "--model", "dall-e-2", "-o", out, "--force", in.path}}
-	}}}
+	ts := p.imgpreps("--model", "dall-e-2")
 	for _, level := range []int{6, 1} {
 		name, ref := p.vipsName(), level == 6
 		if !ref {
@@ -102,10 +119,7 @@ func vipsSquareChain(vips string, in input, dst, scratch string, level int) [][]
 // gptTools: autorotate, long side 1536, JPEG q90 (PNG for PNG inputs).
 func gptTools(p peers, in input) []tool {
 	ext := outFormat(in).Ext()
-	ts := []tool{{name: "imgprep", cmds: func(in input, out, _ string) [][]string {
-		return [][]string{{p.imgprep, "prep", "--model", "gpt-image-1", "--max-side", "1536",
-			"--quality", "90", "-o", out, "--force", in.path}}
-	}}}
+	ts := p.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--quality", "90")
 	levels := []int{90}
 	if ext == ".png" {
 		levels = []int{6, 1}
@@ -141,12 +155,8 @@ func gptTools(p peers, in input) []tool {
 
 // passTools: a compliant input for gpt-image-1, and cp as the floor.
 func passTools(p peers) []tool {
-	return []tool{
-		{name: "imgprep", cmds: func(in input, out, _ string) [][]string {
-			return [][]string{{p.imgprep, "prep", "--model", "gpt-image-1", "-o", out, "--force", in.path}}
-		}},
-		{name: "cp", ref: true, cmds: func(in input, out, _ string) [][]string {
+	return append(p.imgpreps("--model", "gpt-image-1"),
+		tool{name: "cp", ref: true, cmds: func(in input, out, _ string) [][]string {
 			return [][]string{{"cp", in.path, filepath.Join(out, in.name)}}
-		}},
-	}
+		}})
 }

@@ -306,20 +306,20 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	dcH := &d.huff[dcTable][sc.td]
 	acH := &d.huff[acTable][sc.ta]
 
-	// At this point, we could call reconstructBlock to dequantize and perform the inverse DCT, to
-	// save early stages of a progressive image to the *image.YCbCr buffers
-	// (the whole point of progressive encoding), but the decoder does not
-	// return until the entire image is decoded, so we only update the
-	// coefficients here. reconstructBlock is called on each accumulated
-	// block by the reconstructProgressiveImage method after all of the SOS
-	// markers are processed.
+	// At this point, we could call reconstructBlock to dequantize and
+	// perform the inverse DCT, to save early stages of a progressive image
+	// to the *image.YCbCr buffers (the whole point of progressive
+	// encoding), but the decoder does not return until the entire image is
+	// decoded, so we only update the coefficients here. reconstructBlock is
+	// called on each accumulated block by the reconstructProgressiveImage
+	// method after all of the SOS markers are processed.
 	cb := &d.progCoeffs[compIndex]
 	bi := by*mxx*hi + bx
 	var err error
 	slot := &coefSlots[d.shift]
-	lo, hi := bi*cb.n, bi*cb.n+cb.n
+	lo, end := bi*cb.n, bi*cb.n+cb.n
 	if cb.c32 == nil {
-		cs := cb.c16[lo:hi:hi]
+		cs := cb.c16[lo:end:end]
 		if ah != 0 {
 			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
@@ -328,10 +328,10 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 		if d.patches.n > 0 {
 			// A value didn't fit in int16: switch to int32.
 			cb.widen()
-			d.patches.apply(cb.c32[lo:hi:hi])
+			d.patches.apply(cb.c32[lo:end:end])
 		}
 	} else {
-		cs := cb.c32[lo:hi:hi]
+		cs := cb.c32[lo:end:end]
 		if ah != 0 {
 			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
@@ -349,9 +349,9 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 
 // decodeBlock decodes one block of a sequential scan into b. It
 // dequantizes with qt (in zig-zag order) and writes the coefficients in
-// natural order, and returns the mask of the positions written, in zig-zag
-// order (bit zig for b[unzig[zig]]). b must be zero on entry except at positions
-// that reconstructBlock ignores.
+// natural order, and returns the mask of the positions written, in
+// zig-zag order (bit zig for b[unzig[zig]]). b must be zero on entry
+// except at positions that reconstructBlock ignores.
 //
 // This is image/jpeg's decoding loop (decodeFirst with zigStart 0 and
 // zigEnd 63) with the bit reader in local variables, AC symbols and their
