@@ -48,6 +48,7 @@ var commands = []command{
 	{"inspect", "say what each file is, whether it complies, and what prep would do", runInspect},
 	{"prep", "prepare files for a model and write them to a directory", runPrep},
 	{"mask", "build an edit mask (alpha 0 = edit) from shapes or a painting", runMask},
+	{"finish", "post-process edit results: restore geometry, composite, format, compression", runFinish},
 }
 
 func main() {

@@ -23,7 +23,9 @@ type prepItem struct {
 	// Mask and Preview are set on the first image when a mask was asked for.
 	Mask    *maskItem `json:"mask,omitempty"`
 	Preview string    `json:"preview,omitempty"`
-	Error   string    `json:"error,omitempty"`
+	// PlanFile is DIR/<name>.plan.json, written with --plan for 'finish'.
+	PlanFile string `json:"plan_file,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 type prepReport struct {
@@ -38,6 +40,7 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 	outDir := fs.String("o", "prepared", "output directory (created if missing)")
 	asJSON := fs.Bool("json", false, "print a JSON report on stdout")
 	force := fs.Bool("force", false, "overwrite existing outputs (never an input)")
+	writePlan := fs.Bool("plan", false, "also write DIR/<name>.plan.json, the record 'imgprep finish' maps results back with")
 	var pm prepMask
 	pm.register(fs)
 	files, err := parseInterspersed(fs, args)
@@ -64,8 +67,8 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 		if i == 0 && (pm.wanted() || pm.preview || p.RequireAlpha) {
 			m = &pm
 		}
-		items[i] = prepFile(ctx, files[i], *outDir, p, opts, *force, claimed, m)
-		if items[i].Error != "" {
+		items[i] = prepFile(ctx, files[i], *outDir, p, opts, *force, *writePlan, claimed, m)
+		if items[i].Error != "" && ctx.Err() == nil {
 			fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", files[i], items[i].Error)
 			return true
 		}
@@ -91,7 +94,7 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 
 // prepFile prepares one file and writes its output, and with pm its mask
 // and preview (all or none of them); errors go into the item.
-func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipeline.Options, force bool, claimed map[string]string, pm *prepMask) prepItem {
+func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipeline.Options, force, writePlan bool, claimed map[string]string, pm *prepMask) prepItem {
 	it := prepItem{Input: file}
 	fail := func(err error) prepItem { it.Error = oneLine(err); return it }
 	data, err := readInput(file, pipelineInputLimit(o))
@@ -118,6 +121,14 @@ func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipe
 			return fail(err)
 		}
 		outs = append(outs, extra...)
+	}
+	if writePlan {
+		b, err := res.Plan.MarshalIndent()
+		if err != nil {
+			return fail(err)
+		}
+		it.PlanFile = outputPath(dir, file, ".plan.json")
+		outs = append(outs, output{it.PlanFile, append(b, '\n')})
 	}
 	if err := writeAll(outs, force); err != nil {
 		it.Mask, it.Preview, it.Warnings = nil, "", nil
