@@ -59,7 +59,7 @@ func TestQualityPrepare(t *testing.T) {
 //     which scaled decoding leaves at half the output resolution.
 //   - the pipeline's worst case, a target exactly 1/d of the photo, so
 //     that the box-filtered decode is the output with no Lanczos pass,
-//     against the slow path: measured 4:2:2 47.0/42.9/39.2 dB, 4:2:0
+//     against the slow path: measured 4:2:2 46.8/42.8/39.1 dB, 4:2:0
 //     42.1/36.8/33.5 dB at 1/2, 1/4, 1/8 (PNG output, so no encoding
 //     loss). The floor is therefore 32 dB here, not 35;
 //     proposals/decode-margin.patch keeps a Lanczos step of at least 1.5x

@@ -331,8 +331,11 @@ func TestRelayMixrouterFields(t *testing.T) {
 				files = append(files, mp(field, f.Data))
 			}
 			uploadtest.CheckEdit(t, r.only(), &req, upload.Multipart, false, v.fields, files)
-			if len(resp.Images) != 1 || resp.Images[0].Format != v.format {
-				t.Errorf("returned %d images, first %q; want one %s", len(resp.Images), resp.Images[0].Format, v.format)
+			if len(resp.Images) != 1 {
+				t.Fatalf("returned %d images, want 1", len(resp.Images))
+			}
+			if f := resp.Images[0].Format; f != v.format {
+				t.Errorf("returned a %s image, want %s", f, v.format)
 			}
 		})
 	}
@@ -358,16 +361,13 @@ func TestRelayMixrouterFields(t *testing.T) {
 		}
 	})
 	t.Run("50 MB", func(t *testing.T) {
-		pad := func(n int) []byte {
-			b := make([]byte, n)
-			copy(b, png)
-			return b
-		}
-		under := &upload.Request{Model: "gpt-image-1.5", Prompt: "p", Images: one(pad(50_000_000 - 1))}
+		big := make([]byte, 50_000_000) // a PNG padded to exactly 50 MB
+		copy(big, png)
+		under := &upload.Request{Model: "gpt-image-1.5", Prompt: "p", Images: one(big[:len(big)-1])}
 		if err := under.Validate(nil, upload.Multipart); err != nil {
 			t.Errorf("49,999,999 bytes: %v", err)
 		}
-		at := &upload.Request{Model: "gpt-image-1.5", Prompt: "p", Images: one(pad(50_000_000))}
+		at := &upload.Request{Model: "gpt-image-1.5", Prompt: "p", Images: one(big)}
 		if err := at.Validate(nil, upload.Multipart); !errors.Is(err, upload.ErrInvalidRequest) || !strings.Contains(err.Error(), "50000000") {
 			t.Errorf("50,000,000 bytes: %v", err)
 		}

@@ -209,8 +209,10 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 		dc [maxComponents]int32
 		// bx and by are the location of the current block, in units of 8x8
 		// blocks: the third block in the first row has (bx, by) = (2, 0).
-		bx, by     int
-		blockCount int
+		bx, by int
+		// ncx and ncy are the location of the next block of a
+		// non-interleaved scan.
+		ncx, ncy int
 	)
 	*b = block{}
 	for my := 0; my < myy; my++ {
@@ -222,6 +224,7 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 				qt := &d.quant[d.comp[compIndex].tq]
 				dcH := &d.huff[dcTable][scan[i].td]
 				acH := &d.huff[acTable][scan[i].ta]
+				jx, jy := 0, 0
 				for j := 0; j < hi*vi; j++ {
 					// The blocks are traversed one MCU at a time. For 4:2:0 chroma
 					// subsampling, there are four Y 8x8 blocks in every 16x16 MCU.
@@ -249,13 +252,17 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 					//	0 1 2
 					//	3 4 5
 					if nComp != 1 {
-						bx = hi*mx + j%hi
-						by = vi*my + j/hi
+						// bx = hi*mx + j%hi, by = vi*my + j/hi.
+						bx, by = hi*mx+jx, vi*my+jy
+						if jx++; jx == hi {
+							jx, jy = 0, jy+1
+						}
 					} else {
-						q := mxx * hi
-						bx = blockCount % q
-						by = blockCount / q
-						blockCount++
+						// bx = blockCount % q, by = blockCount / q, with q = mxx * hi.
+						bx, by = ncx, ncy
+						if ncx++; ncx == mxx*hi {
+							ncx, ncy = 0, ncy+1
+						}
 						if bx*8 >= d.width || by*8 >= d.height {
 							continue
 						}
