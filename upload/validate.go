@@ -3,6 +3,8 @@ package upload
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -65,6 +67,9 @@ var reserved = []string{"model", "prompt", "image", "image[]", "images", "mask"}
 // are 1..MaxImages images of accepted formats and sizes, a mask only where
 // the model takes one, n in 1..MaxN, and every set parameter is accepted by
 // the model with an accepted value (else a *ParamError naming both).
+// A model with a size rule instead of a list (gpt-image-2) gets the rule
+// checked; a JSON body takes only the sizes its schema lists (auto,
+// 1024x1024, 1536x1024, 1024x1536), so custom sizes need multipart.
 // Cross-field rules: moderation only in JSON bodies, output_compression
 // 0..100 and only with jpeg/webp output, background=transparent only with
 // png/webp output, partial_images only with stream, no response_format for
@@ -189,6 +194,13 @@ func (r *Request) checkParam(p *pipeline.Profile, enc Encoding, gpt bool, pr par
 		}
 	}
 	switch pr.name {
+	case "size":
+		if len(p.Params["size"]) == 0 && p.SizeRule != "" && !sizeRuleOK(pr.value) {
+			return perr(p.SizeRule)
+		}
+		if enc == JSON && !slices.Contains(jsonSizes, pr.value) {
+			return perr("the JSON edit body (EditImageBodyJsonParam) takes only these sizes; send other sizes as multipart", jsonSizes...)
+		}
 	case "output_compression":
 		if c := *r.OutputCompression; c < 0 || c > 100 {
 			return perr("must be 0..100")
@@ -241,4 +253,25 @@ func formatList(fs []codecs.Format) string {
 		s[i] = f.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// jsonSizes are the size values of the official JSON edit body's schema
+// (EditImageBodyJsonParam), narrower than the multipart field, which also
+// takes gpt-image-2's custom WxH sizes.
+var jsonSizes = []string{"auto", "1024x1024", "1536x1024", "1024x1536"}
+
+// sizeRuleOK applies gpt-image-2's size rule (pipeline.Profile.SizeRule):
+// "auto", or WxH with both sides multiples of 16, an aspect ratio between
+// 1:3 and 3:1, the long side at most 3840 and the short side at most 2160.
+func sizeRuleOK(v string) bool {
+	if v == "auto" {
+		return true
+	}
+	a, b, ok := strings.Cut(v, "x")
+	w, err1 := strconv.Atoi(a)
+	h, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return false
+	}
+	return w%16 == 0 && h%16 == 0 && max(w, h) <= 3840 && min(w, h) <= 2160 && max(w, h) <= 3*min(w, h)
 }

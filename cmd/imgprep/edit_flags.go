@@ -31,7 +31,7 @@ type editFlags struct {
 	fields                                  listFlag
 	imageField, uploader                    string
 
-	outDir                                    string
+	outDir                                   string
 	asJSON, verbose, dryRun, force, partials bool
 }
 
@@ -101,8 +101,6 @@ func (f *editFlags) check() error {
 		return fmt.Errorf("--image-field %q: want image or image[]", f.imageField)
 	case f.n < 0:
 		return fmt.Errorf("-n %d: want 1 or more", f.n)
-	case f.partials && !f.stream && f.uploader != stream.Name:
-		return errors.New("--save-partials needs --stream")
 	}
 	spec := &f.mask.spec
 	if err := spec.check(); err != nil {

@@ -167,11 +167,14 @@ func elideResponse(raw []byte) string {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return fmt.Sprintf("(%d bytes, not JSON)", len(raw))
 	}
-	b, err := json.MarshalIndent(elide(v), "", "  ")
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(elide(v)); err != nil {
 		return fmt.Sprintf("(%d bytes)", len(raw))
 	}
-	return string(b)
+	return b.String()
 }
 
 func elide(v any) any {

@@ -49,6 +49,7 @@ var commands = []command{
 	{"prep", "prepare files for a model and write them to a directory", runPrep},
 	{"mask", "build an edit mask (alpha 0 = edit) from shapes or a painting", runMask},
 	{"finish", "post-process edit results: restore geometry, composite, format, compression", runFinish},
+	{"edit", "prepare, send to an image edit API, and write (and optionally finish) the results", runEdit},
 }
 
 func main() {

@@ -146,7 +146,7 @@ func RunConformanceWith(t *testing.T, driver string, caps Capabilities, open fun
 	for _, cs := range cases {
 		c.run(t, cs.name, cs.f)
 		if n, ok := c.settle(base); !ok {
-			t.Errorf("%s: %d goroutines after subtest %s, %d before the suite:\n%s", driver, n, cs.name, base, goroutineDump())
+			t.Errorf("%s: %d goroutines after subtest %s, %d before it:\n%s", driver, n, cs.name, base, goroutineDump())
 			base = n // report each leak once
 		}
 	}

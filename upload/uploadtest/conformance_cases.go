@@ -64,10 +64,11 @@ func holeRequest(model string) *upload.Request {
 		Images: []upload.File{{Name: "photos/in.png", Data: SamplePNG(gptSide, gptSide, true)}}}
 }
 
-// smallRequest is a valid GPT edit whose answer is not inspected.
+// smallRequest is a valid GPT edit whose answer is not inspected (an
+// input of the output size: the cheapest edit for the fake).
 func smallRequest() *upload.Request {
 	return &upload.Request{Model: "gpt-image-1", Prompt: confPrompt,
-		Images: []upload.File{{Name: "in.png", Data: SamplePNG(64, 64, false)}}}
+		Images: []upload.File{{Name: "in.png", Data: SamplePNG(gptSide, gptSide, false)}}}
 }
 
 // checkOne asserts that exactly one edit request arrived and that it is
@@ -215,10 +216,7 @@ func (c *conformance) params(t *testing.T) {
 // taken, a mask where one is taken). skipped names the accepted
 // parameters left out and why.
 func ParamsRequest(p *pipeline.Profile, enc upload.Encoding, stream bool) (req *upload.Request, skipped map[string]string) {
-	side := gptSide // a square GPT input of the output size is not resized
-	if !strings.HasPrefix(p.Name, "gpt-image") {
-		side = 256
-	}
+	side := gptSide // a square input of the output size is not resized
 	if p.Square {
 		side = 256
 		if len(p.SquareSides) > 0 {
@@ -282,7 +280,7 @@ func ParamsRequest(p *pipeline.Profile, enc upload.Encoding, stream bool) (req *
 		case "user":
 			req.User = "conformance-user-1"
 		case "aspect_ratio":
-			req.AspectRatio = pick(name, "16:9")
+			req.AspectRatio = pick(name, "1:1") // ~1 MP square: no resize
 		case "stream", "partial_images":
 			if !stream {
 				skipped[name] = "the driver does not stream"

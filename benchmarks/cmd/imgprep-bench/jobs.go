@@ -84,6 +84,7 @@ func (c *config) bench(job string, in input, ts []tool, exp expectation) []row {
 	scratch := filepath.Join(base, "scratch")
 	os.MkdirAll(scratch, 0o755)
 	for r := 0; r <= c.runs; r++ {
+		c.waitQuiet()
 		for i, t := range ts {
 			if rows[i].err != nil {
 				continue
@@ -213,6 +214,7 @@ func (c *config) benchBatch(name string, files []input, ts []tool) []row {
 		rows[i] = row{job: "batch16", input: name, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
 	}
 	for r := 0; r <= c.runs; r++ {
+		c.waitQuiet()
 		for i, t := range ts {
 			if rows[i].err != nil {
 				continue

@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // config is the parsed command line.
@@ -41,6 +42,10 @@ type config struct {
 	self     string // this executable, started as the launcher
 	work     string
 	notes    []string
+	// waitQuietMax bounds the wait for an idle machine before each round;
+	// quietRounds and busyRounds count how the rounds started.
+	waitQuietMax            time.Duration
+	quietRounds, busyRounds int
 }
 
 func main() {
@@ -53,6 +58,7 @@ func main() {
 	flag.StringVar(&c.dir, "dir", "", "input directory (default ../shared/bench-photos, else benchmarks/testdata/bench)")
 	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,passthrough,batch16", "jobs to run, comma-separated")
 	flag.StringVar(&only, "inputs", "", "comma-separated file names in -dir to use (default: every image)")
+	flag.DurationVar(&c.waitQuietMax, "wait-quiet", 0, "before each round, wait up to this long for the machine to be idle (other processes < 15% CPU)")
 	flag.BoolVar(&c.markdown, "markdown", false, "print Markdown (machine information, table, targets)")
 	flag.StringVar(&imgprep, "imgprep", "", "imgprep binary to use (default: go build ./cmd/imgprep)")
 	flag.StringVar(&c.peers.candidate, "candidate", "", "a second imgprep binary (a proposed change), run in alternation with the first")

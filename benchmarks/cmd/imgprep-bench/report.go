@@ -29,6 +29,10 @@ func report(w io.Writer, c *config, e env, rows []row) {
 	for _, t := range targets(rows) {
 		fmt.Fprintln(w, bullet+t)
 	}
+	if c.waitQuietMax > 0 {
+		fmt.Fprintf(w, "%s%d rounds started on an idle machine, %d still busy after waiting %v (-wait-quiet).\n",
+			bullet, c.quietRounds, c.busyRounds, c.waitQuietMax)
+	}
 	for _, n := range c.notes {
 		fmt.Fprintln(w, bullet+"Note: "+n)
 	}

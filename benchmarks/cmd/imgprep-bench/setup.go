@@ -63,6 +63,7 @@ func (c *config) setupPeers(root, imgprep, vipsPeer string) error {
 		}
 	}
 	p.imgprep = imgprep
+	p.verifyFlag = hasFlag(imgprep, "verify") && (p.candidate == "" || hasFlag(p.candidate, "verify"))
 	p.vips, _ = exec.LookPath("vips")
 	if p.convert, _ = exec.LookPath("/usr/bin/convert"); p.convert == "" {
 		p.convert, _ = exec.LookPath("convert")
@@ -98,4 +99,10 @@ func compilePeer(root, dir string) (string, error) {
 		return "", fmt.Errorf("cc: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	return bin, nil
+}
+
+// hasFlag reports whether `bin prep -h` lists -name.
+func hasFlag(bin, name string) bool {
+	out, _ := exec.Command(bin, "prep", "-h").CombinedOutput()
+	return strings.Contains(string(out), "-"+name+" ")
 }

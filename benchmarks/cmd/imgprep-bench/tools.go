@@ -32,9 +32,11 @@ type peers struct {
 	// candidate is a second imgprep binary (a proposed change) run in
 	// alternation with the first; "" = none.
 	candidate string
-	vipsPrep  string // benchmarks/peers/vips_prep, compiled; "" = vips CLI
-	vips      string // the vips CLI, "" when absent
-	convert   string // ImageMagick's convert, "" when absent
+	// verifyFlag: imgprep (and the candidate) take prep --verify.
+	verifyFlag bool
+	vipsPrep   string // benchmarks/peers/vips_prep, compiled; "" = vips CLI
+	vips       string // the vips CLI, "" when absent
+	convert    string // ImageMagick's convert, "" when absent
 }
 
 // vipsName is the libvips rows' label: the one-process C peer, or the
@@ -153,10 +155,17 @@ func gptTools(p peers, in input) []tool {
 	return ts
 }
 
-// passTools: a compliant input for gpt-image-1, and cp as the floor.
+// passTools: a compliant input for gpt-image-1 (also with --verify
+// headers when imgprep has that flag), and cp as the floor.
 func passTools(p peers) []tool {
-	return append(p.imgpreps("--model", "gpt-image-1"),
-		tool{name: "cp", ref: true, cmds: func(in input, out, _ string) [][]string {
-			return [][]string{{"cp", in.path, filepath.Join(out, in.name)}}
-		}})
+	ts := p.imgpreps("--model", "gpt-image-1")
+	if p.verifyFlag {
+		for _, t := range p.imgpreps("--model", "gpt-image-1", "--verify", "headers") {
+			t.name += " --verify headers"
+			ts = append(ts, t)
+		}
+	}
+	return append(ts, tool{name: "cp", ref: true, cmds: func(in input, out, _ string) [][]string {
+		return [][]string{{"cp", in.path, filepath.Join(out, in.name)}}
+	}})
 }

@@ -10,9 +10,14 @@
 // NOTICE and LICENSE files in this directory) and decodes the same subset of
 // JPEG: 8-bit baseline, extended sequential and progressive Huffman-coded
 // images with 1, 3 or 4 components. At scale 1/1 its output is identical,
-// pixel for pixel, to image/jpeg's. Errors are image/jpeg's FormatError and
-// UnsupportedError types; a stream that ends early additionally matches
-// io.ErrUnexpectedEOF with errors.Is.
+// pixel for pixel, to image/jpeg's whenever image/jpeg decodes the image.
+// (The one difference: restart intervals in a non-interleaved scan of a
+// component with several blocks per MCU, such as Y in a 4:2:0 progressive
+// image, are counted in blocks as the specification says, where image/jpeg
+// fails.) Errors are image/jpeg's FormatError and UnsupportedError types,
+// or the reader's; input that ends early gives io.ErrUnexpectedEOF, or,
+// within entropy-coded data, an error that is both image/jpeg's
+// FormatError("short Huffman data") and io.ErrUnexpectedEOF.
 //
 // Downscaling replaces the 8x8 inverse DCT of every block by a reduced one
 // that produces the box average of each 2x2 (1/2), 4x4 (1/4) or 8x8 (1/8)
@@ -795,7 +800,11 @@ func internalError(p any) error {
 // DecodeConfig returns the color model and dimensions of a JPEG image
 // without decoding the entire image, exactly as image/jpeg.DecodeConfig does.
 // The dimensions are the full, unscaled ones.
-func DecodeConfig(r io.Reader) (cfg image.Config, err error) {
+func DecodeConfig(r io.Reader) (image.Config, error) {
+	return decodeConfig(r)
+}
+
+func decodeConfig(r io.Reader) (cfg image.Config, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			cfg, err = image.Config{}, internalError(p)

@@ -441,8 +441,8 @@ func (d *decoder) decodeBlock(b *block, dcH, acH *huffman, pred *int32, qt *bloc
 		} else if run != 0x0f {
 			eob := uint16(1) << run
 			if run != 0 {
-				bits, _ := d.decodeBits(int32(run))
-				eob |= uint16(bits)
+				extra, _ := d.decodeBits(int32(run))
+				eob |= uint16(extra)
 			}
 			d.eobRun = eob - 1
 			break
@@ -481,7 +481,7 @@ func (d *decoder) decodeAC(b *block, h *huffman, qt *block, zig uint, mask uint6
 			}
 			k := (63 - n) >> 3 // n < 32, so 4 <= k <= 7.
 			i += int(k)
-			acc |= (x &^ (1<<(64-8*k&63) - 1)) >> (n & 63)
+			acc |= (x &^ (1<<((64-8*k)&63) - 1)) >> (n & 63)
 			n += 8 * k
 		}
 		if f := h.ac[acc>>(64-lutBits)]; f != 0 {
