@@ -114,9 +114,14 @@ func decodeFormat(b []byte, info *Info, meta probeMeta, opts DecodeOptions) (img
 		if n := bytes.Count(b[meta.jpegScan:], []byte{0xff, jpegSOS}); n > maxJPEGScans {
 			return nil, false, newErr(JPEG, ErrCorrupt, "%d scans, above the limit of %d", n, maxJPEGScans)
 		}
-		if d := opts.ScaleDenom; jpegScaledDecoder != nil && (d == 2 || d == 4 || d == 8) {
+		// Our decoder (codecs/internal/jpeg) is bit-identical to image/jpeg
+		// at full size and about twice as fast, so it serves every JPEG.
+		if d := opts.ScaleDenom; jpegScaledDecoder != nil {
+			if d != 2 && d != 4 && d != 8 {
+				d = 1
+			}
 			img, err = jpegScaledDecoder(r, d)
-			scaled = true
+			scaled = d > 1
 		} else {
 			img, err = jpeg.Decode(r)
 		}

@@ -7,9 +7,11 @@ package upload_test
 // type, and that the goroutine count comes back to what it was.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -332,11 +334,67 @@ func slowBody(size int, pause, stall time.Duration) func(http.Handler) http.Hand
 	}
 }
 
+// stallStream wraps the fake's SSE answers: it sends the stream's headers
+// and ": ping" comments every 20 ms while the fake works (a stream's
+// keep-alives, so the work itself never trips the client's idle timeout),
+// then the first event, then stalls for stall before the rest.
+func stallStream(stall time.Duration) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				h.ServeHTTP(w, r)
+				return
+			}
+			// Read the request first: once the answer has begun, the
+			// HTTP/1 server no longer lets the handler read it.
+			reqBody, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(reqBody))
+			rc := http.NewResponseController(w)
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(http.StatusOK)
+			_ = rc.Flush()
+			rec := httptest.NewRecorder()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				h.ServeHTTP(rec, r)
+			}()
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for working := true; working; {
+				select {
+				case <-done:
+					working = false
+				case <-tick.C:
+					_, _ = w.Write([]byte(": ping\n\n"))
+					_ = rc.Flush()
+				}
+			}
+			body := rec.Body.Bytes()
+			first := len(body)
+			if i := strings.Index(string(body), "\n\n"); i >= 0 {
+				first = i + 2
+			}
+			_, _ = w.Write(body[:first])
+			_ = rc.Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(stall):
+			}
+			_, _ = w.Write(body[first:])
+		})
+	}
+}
+
 func TestFaultSlowBodies(t *testing.T) {
 	t.Run("trickle within the idle timeout", func(t *testing.T) {
 		// The answer takes longer than Timeout in total but never pauses
 		// that long: Timeout bounds stalls, not transfers.
-		r := newFrig(t, "openai-multipart", uploadtest.Options{}, slowBody(512, 15*time.Millisecond, 0), func(c *upload.Config) {
+		r := newFrig(t, "openai-multipart", uploadtest.Options{}, slowBody(128, 15*time.Millisecond, 0), func(c *upload.Config) {
 			c.Timeout = 100 * time.Millisecond
 		})
 		start := time.Now()
@@ -344,7 +402,7 @@ func TestFaultSlowBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 		if d := time.Since(start); d < 100*time.Millisecond {
-			t.Logf("answer took only %v; the trickle did not exceed Timeout", d)
+			t.Errorf("answer took only %v; the trickle must outlast Timeout", d)
 		}
 		if n := r.edits(1); n != 1 {
 			t.Errorf("%d attempts", n)
@@ -365,15 +423,22 @@ func TestFaultSlowBodies(t *testing.T) {
 		}
 	})
 	t.Run("stall mid-stream", func(t *testing.T) {
-		r := newFrig(t, "openai-stream", uploadtest.Options{}, slowBody(1024, 0, 280*time.Millisecond), func(c *upload.Config) {
+		r := newFrig(t, "openai-stream", uploadtest.Options{}, stallStream(280*time.Millisecond), func(c *upload.Config) {
 			c.Timeout = 120 * time.Millisecond
 		})
-		err := r.edit(small())
+		var partials int
+		req := small()
+		req.PartialImages = intp(2)
+		req.OnPartial = func(upload.PartialImage) { partials++ }
+		err := r.edit(req)
 		if !errors.Is(err, upload.ErrTimeout) {
 			t.Fatalf("err %v, want ErrTimeout", err)
 		}
 		if n := r.edits(1); n != 1 {
 			t.Errorf("%d attempts; a stream that started is not retried", n)
+		}
+		if partials != 1 {
+			t.Errorf("%d partial images before the stall, want 1 (err %v)", partials, err)
 		}
 	})
 	t.Run("slow headers", func(t *testing.T) {

@@ -136,7 +136,7 @@ func gptTools(p peers, in input) []tool {
 			if p.vipsPrep != "" {
 				return [][]string{{p.vipsPrep, "long", "1536", in.path, dst, strconv.Itoa(level)}}
 			}
-			opt := "[Q=" + strconv.Itoa(level) + ",strip]"
+			opt := "[Q=" + strconv.Itoa(level) + ",subsample-mode=on,strip]"
 			if ext == ".png" {
 				opt = "[compression=" + strconv.Itoa(level) + ",strip]"
 			}
@@ -147,7 +147,9 @@ func gptTools(p peers, in input) []tool {
 		ts = append(ts, tool{name: "magick", cmds: func(in input, out, _ string) [][]string {
 			args := []string{p.convert, in.path, "-auto-orient", "-resize", "1536x1536>"}
 			if ext == ".jpg" {
-				args = append(args, "-quality", "90")
+				// 4:2:0 as imgprep writes it (ImageMagick switches to
+				// 4:4:4 at quality >= 90).
+				args = append(args, "-quality", "90", "-sampling-factor", "4:2:0")
 			}
 			return [][]string{append(args, filepath.Join(out, "out"+ext))}
 		}})
