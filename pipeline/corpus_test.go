@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,18 @@ var corpusSentinels = []error{codecs.ErrEmpty, codecs.ErrUnknownFormat, codecs.E
 // 2-core CI machine (the largest valid corpus files are 1800x1200 JPEGs).
 const perFileBound = 5 * time.Second
 
+// allocBound is the memory one corpus file may allocate for one profile:
+// 32 bytes per declared pixel (decoded image, resized canvas, encoder
+// buffers) plus 48 MiB for fixed costs. A pixel bomb, refused from its
+// header, must stay within the fixed part.
+func allocBound(e testcorpus.Entry) uint64 {
+	px := uint64(e.Width) * uint64(e.Height)
+	if e.Bomb(codecs.DefaultMaxPixels) {
+		px = 0
+	}
+	return 32*px + 48<<20
+}
+
 // TestCorpusConformance prepares every valid corpus image for every
 // built-in profile and checks the output against the profile, with libvips
 // and ImageMagick as strict readers when they are installed. Every invalid
@@ -51,10 +64,16 @@ func TestCorpusConformance(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
 				start := time.Now()
 				res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: e.File, Data: data}, p, pipeline.Options{})
 				if d := time.Since(start); d > perFileBound {
 					t.Errorf("%s: took %v, over the %v bound", e.File, d, perFileBound)
+				}
+				runtime.ReadMemStats(&after)
+				if a := after.TotalAlloc - before.TotalAlloc; a > allocBound(e) {
+					t.Errorf("%s: allocated %d MiB, over the %d MiB bound", e.File, a>>20, allocBound(e)>>20)
 				}
 				switch {
 				case !e.Valid || e.Bomb(codecs.DefaultMaxPixels):
