@@ -5,11 +5,13 @@
 #
 #   scripts/bench.sh [harness flags, e.g. -runs 11 -jobs dall-e-2]
 #
-# Takes about 5 minutes with the shared photos and the default 7 runs.
-# Wall times are only comparable on an otherwise idle machine: the report
-# states the load average before and after.
+# Without flags it runs `-runs 7 -wait-quiet 60s`: each round waits (up to a
+# minute) for the machine to be idle, since wall times are only comparable
+# on an otherwise idle machine; the report says how many rounds were. Takes
+# about 9 minutes with the shared photos on an idle 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ $# -eq 0 ] && set -- -runs 7 -wait-quiet 60s
 scripts/setup-tools.sh --bench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

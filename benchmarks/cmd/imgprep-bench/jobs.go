@@ -69,17 +69,30 @@ func compliant(in input) bool {
 	return err == nil && pl.Passthrough
 }
 
-// bench runs the tools in alternation, one warm-up round and c.runs timed
-// rounds, verifying every output.
+// bench runs the tools on one input, checking every output against exp.
 func (c *config) bench(job string, in input, ts []tool, exp expectation) []row {
-	fmt.Fprintf(os.Stderr, "imgprep-bench: %s %s", job, in.name)
-	base := filepath.Join(c.work, job, in.name)
+	check := func(dir string) (int64, error) {
+		f, err := outputFile(dir)
+		if err != nil {
+			return 0, err
+		}
+		return verify(f, in, exp)
+	}
+	return c.measure(job, in.name, in, ts, check, !exp.same)
+}
+
+// measure runs the tools in alternation, one warm-up round and c.runs
+// timed rounds; check verifies each run's output directory and returns the
+// output size. With psnr, outputs are compared with the ref row's.
+func (c *config) measure(job, label string, in input, ts []tool, check func(dir string) (int64, error), psnr bool) []row {
+	fmt.Fprintf(os.Stderr, "imgprep-bench: %s %s", job, label)
+	base := filepath.Join(c.work, job, label)
 	outs := make([]string, len(ts))
 	samples := make([][]sample, len(ts))
 	rows := make([]row, len(ts))
 	for i, t := range ts {
 		outs[i] = filepath.Join(base, strconv.Itoa(i))
-		rows[i] = row{job: job, input: in.name, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
+		rows[i] = row{job: job, input: label, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
 	}
 	scratch := filepath.Join(base, "scratch")
 	os.MkdirAll(scratch, 0o755)
@@ -94,10 +107,7 @@ func (c *config) bench(job string, in input, ts []tool, exp expectation) []row {
 			s, err := launch(c.self, t.cmds(in, outs[i], scratch))
 			var n int64
 			if err == nil {
-				var f string
-				if f, err = outputFile(outs[i]); err == nil {
-					n, err = verify(f, in, exp)
-				}
+				n, err = check(outs[i])
 			}
 			if err != nil {
 				rows[i].err = err
@@ -114,7 +124,7 @@ func (c *config) bench(job string, in input, ts []tool, exp expectation) []row {
 	for i := range rows {
 		rows[i].sum = summarize(samples[i])
 	}
-	compare(rows, outs, !exp.same)
+	compare(rows, outs, psnr)
 	return rows
 }
 
@@ -179,9 +189,8 @@ func (c *config) batch(ins []input) ([]row, error) {
 	var ts []tool
 	for _, t := range c.peers.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--quality", "90") {
 		ts = append(ts, tool{name: t.name, cmds: func(_ input, out, _ string) [][]string {
-			argv := t.cmds(input{}, out, "")[0]
-			argv = argv[:len(argv)-1] // the placeholder input
-			for _, f := range files {
+			argv := t.cmds(files[0], out, "")[0] // ends with the first file
+			for _, f := range files[1:] {
 				argv = append(argv, f.path)
 			}
 			return [][]string{argv}
@@ -200,49 +209,8 @@ func (c *config) batch(ins []input) ([]row, error) {
 			return cmds
 		}})
 	}
-	return c.benchBatch(name, files, ts), nil
-}
-
-// benchBatch is bench for the batch job: 16 outputs per run, each checked.
-func (c *config) benchBatch(name string, files []input, ts []tool) []row {
-	fmt.Fprintf(os.Stderr, "imgprep-bench: batch16 ")
-	outs := make([]string, len(ts))
-	samples := make([][]sample, len(ts))
-	rows := make([]row, len(ts))
-	for i, t := range ts {
-		outs[i] = filepath.Join(c.work, "batch16", strconv.Itoa(i))
-		rows[i] = row{job: "batch16", input: name, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
-	}
-	for r := 0; r <= c.runs; r++ {
-		c.waitQuiet()
-		for i, t := range ts {
-			if rows[i].err != nil {
-				continue
-			}
-			os.RemoveAll(outs[i])
-			os.MkdirAll(outs[i], 0o755)
-			s, err := launch(c.self, t.cmds(input{}, outs[i], ""))
-			var n int64
-			if err == nil {
-				n, err = verifyBatch(outs[i], files)
-			}
-			if err != nil {
-				rows[i].err = err
-				continue
-			}
-			rows[i].bytes = n
-			if r > 0 {
-				samples[i] = append(samples[i], s)
-			}
-		}
-		fmt.Fprint(os.Stderr, ".")
-	}
-	fmt.Fprintln(os.Stderr)
-	for i := range rows {
-		rows[i].sum = summarize(samples[i])
-	}
-	compare(rows, outs, false)
-	return rows
+	check := func(dir string) (int64, error) { return verifyBatch(dir, files) }
+	return c.measure("batch16", name, input{}, ts, check, false), nil
 }
 
 // batchOut is the output path of input f in a batch: imgprep's naming.

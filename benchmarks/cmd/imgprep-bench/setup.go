@@ -63,7 +63,7 @@ func (c *config) setupPeers(root, imgprep, vipsPeer string) error {
 		}
 	}
 	p.imgprep = imgprep
-	p.verifyFlag = hasFlag(imgprep, "verify") && (p.candidate == "" || hasFlag(p.candidate, "verify"))
+	p.verifyFlag = [2]bool{hasFlag(imgprep, "verify"), p.candidate != "" && hasFlag(p.candidate, "verify")}
 	p.vips, _ = exec.LookPath("vips")
 	if p.convert, _ = exec.LookPath("/usr/bin/convert"); p.convert == "" {
 		p.convert, _ = exec.LookPath("convert")

@@ -32,8 +32,8 @@ type peers struct {
 	// candidate is a second imgprep binary (a proposed change) run in
 	// alternation with the first; "" = none.
 	candidate string
-	// verifyFlag: imgprep (and the candidate) take prep --verify.
-	verifyFlag bool
+	// verifyFlag: whether imgprep and the candidate take prep --verify.
+	verifyFlag [2]bool
 	vipsPrep   string // benchmarks/peers/vips_prep, compiled; "" = vips CLI
 	vips       string // the vips CLI, "" when absent
 	convert    string // ImageMagick's convert, "" when absent
@@ -161,8 +161,8 @@ func gptTools(p peers, in input) []tool {
 // headers when imgprep has that flag), and cp as the floor.
 func passTools(p peers) []tool {
 	ts := p.imgpreps("--model", "gpt-image-1")
-	if p.verifyFlag {
-		for _, t := range p.imgpreps("--model", "gpt-image-1", "--verify", "headers") {
+	for i, t := range p.imgpreps("--model", "gpt-image-1", "--verify", "headers") {
+		if p.verifyFlag[i] {
 			t.name += " --verify headers"
 			ts = append(ts, t)
 		}
