@@ -59,12 +59,10 @@ func TestQualityPrepare(t *testing.T) {
 //     which scaled decoding leaves at half the output resolution.
 //   - the pipeline's worst case, a target exactly 1/d of the photo, so
 //     that the box-filtered decode is the output with no Lanczos pass,
-//     against the slow path: measured 4:2:2 46.8/42.8/39.1 dB, 4:2:0
-//     42.1/36.8/33.5 dB at 1/2, 1/4, 1/8 (PNG output, so no encoding
-//     loss). The floor is therefore 32 dB here, not 35;
-//     proposals/decode-margin.patch keeps a Lanczos step of at least 1.5x
-//     after 1/8 (1/8 worst cases 49.6 and 44.6 dB), leaving 36.8 dB as
-//     the worst case, after which the floor can be 35.
+//     against the slow path. Without a margin it measured 4:2:0
+//     42.1/36.8/33.5 dB at 1/2, 1/4, 1/8; pipeline.decodeDenom now keeps
+//     a Lanczos step of at least 1.5x after a 1/8 decode (1/8 worst cases
+//     49.6 and 44.6 dB), leaving 36.8 dB as the worst case: floor 35 dB.
 func TestQualityScaledDecode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full decodes of 12 MP photos")
@@ -94,8 +92,8 @@ func TestQualityScaledDecode(t *testing.T) {
 			long := max(full.Bounds().Dx(), full.Bounds().Dy())
 			for _, d := range []int{2, 4, 8} {
 				o := pipeline.Options{MaxSide: long / d, Format: codecs.PNG}
-				if v := prepareVsSlow(t, in, data, upright, "gpt-image-1", o); v < 32 {
-					t.Errorf("max side %d: PSNR %.2f dB < 32", long/d, v)
+				if v := prepareVsSlow(t, in, data, upright, "gpt-image-1", o); v < minPSNR {
+					t.Errorf("max side %d: PSNR %.2f dB < %d", long/d, v, minPSNR)
 				}
 			}
 		})

@@ -3,8 +3,9 @@ package codecs
 import (
 	"bytes"
 	"image"
-	"image/jpeg"
 	"io"
+
+	"github.com/imgprep/imgprep/codecs/internal/jpegenc"
 )
 
 // defaultQuality is the JPEG and lossy WebP quality used when
@@ -34,8 +35,9 @@ const webpMaxDim = 16383
 
 // Encode writes img to w in the format opts.Format.
 //
-// JPEG has no alpha and Encode does not flatten: image/jpeg drops the alpha
-// channel, reading premultiplied colour (so translucent pixels come out as
+// JPEG has no alpha and Encode does not flatten: the encoder (image/jpeg's,
+// made parallel with restart markers) drops the alpha channel, reading
+// premultiplied colour (so translucent pixels come out as
 // if composited onto black). Callers composite onto a background first. Errors are *FormatError with Kind ErrEncode. Encode
 // never panics: an encoder panic (image/png panics on a paletted image
 // without a palette, for one) is reported as ErrEncode.
@@ -60,7 +62,7 @@ func encode(w io.Writer, img image.Image, opts EncodeOptions) (err error) {
 		}
 		return nil
 	case JPEG:
-		if err := jpeg.Encode(w, img, &jpeg.Options{Quality: opts.Quality}); err != nil {
+		if err := jpegenc.Encode(w, img, opts.Quality); err != nil {
 			return encodeErr(JPEG, err)
 		}
 		return nil

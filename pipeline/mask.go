@@ -137,13 +137,19 @@ func ImplicitMaskWarnings(res *Prepared, p *Profile) []string {
 	if !p.RequireAlpha || !p.Mask || res == nil {
 		return nil
 	}
-	img, _, err := codecs.Decode(res.Data, codecs.DecodeOptions{})
-	if err != nil {
-		return nil
+	// An opaque source has transparent pixels only where the plan pads
+	// with transparency: the plan decides, without decoding the output
+	// again (a full PNG decode, ~15% of a dall-e-2 prep).
+	editable := res.Plan.Padded() && res.Plan.Fill == "transparent"
+	if res.Plan.Source.HasAlpha {
+		img, _, err := codecs.Decode(res.Data, codecs.DecodeOptions{})
+		if err != nil {
+			return nil
+		}
+		editable = mask.Stats(mask.FromTransparency(img)).Editable > 0
 	}
-	cov := mask.Stats(mask.FromTransparency(img))
 	switch {
-	case cov.Editable == 0:
+	case !editable:
 		return []string{fmt.Sprintf("no mask given and the image has no transparent pixel: %s edits only "+
 			"transparent pixels, so nothing will be edited; give a mask", p.Name)}
 	case !res.Plan.Source.HasAlpha && res.Plan.Padded() && res.Plan.Fill == "transparent":

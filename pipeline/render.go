@@ -77,18 +77,30 @@ func (j *job) run() (*Prepared, error) {
 }
 
 // decodeDenom picks the largest JPEG DCT scale (1/2, 1/4, 1/8) that still
-// leaves at least the target resolution in the cropped area.
+// leaves at least the target resolution in the cropped area. DCT scaling
+// is a box filter that leaves 4:2:0 chroma at half the output resolution;
+// at 1/8 that shows (33.5 dB from the full-decode Lanczos result on a
+// 4:2:0 photo when nothing is left to resize), so 1/8 must leave the
+// resize a reduction of at least eighthMargin (then >= 43 dB).
 func decodeDenom(pl *Plan) int {
 	if pl.Source.Format != codecs.JPEG {
 		return 1
 	}
 	for _, d := range []int{8, 4, 2} {
-		if pl.Crop.W/d >= pl.Resize.W && pl.Crop.H/d >= pl.Resize.H {
+		m := 1.0
+		if d == 8 {
+			m = eighthMargin
+		}
+		if float64(pl.Crop.W/d) >= m*float64(pl.Resize.W) && float64(pl.Crop.H/d) >= m*float64(pl.Resize.H) {
 			return d
 		}
 	}
 	return 1
 }
+
+// eighthMargin is the smallest reduction left to the resize after a 1/8
+// DCT-scaled decode (libvips leaves 2x after every scale).
+const eighthMargin = 1.5
 
 // render executes the plan's geometry on a decoded image: crop (in stored
 // orientation), resize, orient, place on the canvas, flatten for JPEG.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -27,7 +28,12 @@ func readInput(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%d bytes, over the %d-byte input limit", st.Size(), limit)
 	}
-	return io.ReadAll(io.LimitReader(f, limit+1))
+	// Sized from Stat: io.ReadAll would grow its buffer from 512 bytes,
+	// copying a 4 MB photo about 13 times and doubling the peak memory.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
+	return buf.Bytes(), err
 }
 
 // shortPathErr drops the path from *os.PathError (callers name the file).

@@ -25,6 +25,7 @@ type prepFlags struct {
 	reencode   bool
 	rejectAnim bool
 	lossless   bool
+	verify     string
 }
 
 func (f *prepFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *prepFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.reencode, "reencode", false, "re-encode even inputs that already comply")
 	fs.BoolVar(&f.rejectAnim, "reject-animated", false, "reject animated inputs instead of using the first frame")
 	fs.BoolVar(&f.lossless, "lossless", false, "lossless WebP output")
+	fs.StringVar(&f.verify, "verify", "decode", "how a compliant input is checked before it is sent as is: decode (the whole stream) or headers (fastest, for trusted inputs)")
 }
 
 // resolve turns the flags into a profile and options.
@@ -77,6 +79,14 @@ func (f *prepFlags) resolve() (*pipeline.Profile, pipeline.Options, error) {
 	}
 	o.MaxSide, o.Quality, o.MaxBytes, o.MaxPixels = f.maxSide, f.quality, f.maxBytes, f.maxPixels
 	o.Force, o.RejectAnimated, o.Lossless = f.reencode, f.rejectAnim, f.lossless
+	switch f.verify {
+	case "", "decode":
+		o.Verify = pipeline.VerifyDecode
+	case "headers":
+		o.Verify = pipeline.VerifyHeaders
+	default:
+		return nil, o, fmt.Errorf("--verify %q: want decode or headers", f.verify)
+	}
 	return p, o, nil
 }
 

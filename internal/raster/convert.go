@@ -56,6 +56,8 @@ func rowConverter(src image.Image) func(d []uint8, y int) {
 				d[i] = s[2*i]
 			}
 		}
+	case *image.RGBA64: // image/png's type for opaque 16-bit RGB
+		return func(d []uint8, y int) { unpremul64Row(d, m.Pix[y*m.Stride:y*m.Stride+8*w]) }
 	case *image.CMYK:
 		return func(d []uint8, y int) {
 			s := m.Pix[y*m.Stride : y*m.Stride+4*w]
@@ -96,6 +98,25 @@ func unpremulRow(d, s []uint8) {
 			q[1] = uint8((uint32(p[1]) * 0x101 * 0xffff / a16) >> 8)
 			q[2] = uint8((uint32(p[2]) * 0x101 * 0xffff / a16) >> 8)
 			q[3] = uint8(a)
+		}
+	}
+}
+
+// unpremul64Row converts premultiplied big-endian RGBA64 samples to NRGBA
+// bytes, exactly as color.NRGBAModel does.
+func unpremul64Row(d, s []uint8) {
+	for i := 0; i+7 < len(s); i += 8 {
+		p, q := s[i:i+8:i+8], d[i/2:i/2+4:i/2+4]
+		switch a := uint32(p[6])<<8 | uint32(p[7]); a {
+		case 0xffff:
+			q[0], q[1], q[2], q[3] = p[0], p[2], p[4], 0xff
+		case 0:
+			q[0], q[1], q[2], q[3] = 0, 0, 0, 0
+		default:
+			q[0] = uint8((uint32(p[0])<<8 | uint32(p[1])) * 0xffff / a >> 8)
+			q[1] = uint8((uint32(p[2])<<8 | uint32(p[3])) * 0xffff / a >> 8)
+			q[2] = uint8((uint32(p[4])<<8 | uint32(p[5])) * 0xffff / a >> 8)
+			q[3] = uint8(a >> 8)
 		}
 	}
 }
