@@ -61,36 +61,57 @@ var jpegScaledDecoder func(r io.Reader, denom int) (image.Image, error)
 // Decode never panics: a panic inside a third-party decoder is reported as
 // ErrCorrupt.
 func Decode(b []byte, opts DecodeOptions) (image.Image, Info, error) {
-	info, meta, err := probe(b)
+	info, meta, err := decodeProbe(b, opts)
 	if err != nil {
 		return nil, info, err
+	}
+	img, scaled, err := decodeFormat(b, &info, meta, opts)
+	img, err = decodeResult(img, scaled, err, info, opts)
+	return img, info, err
+}
+
+// decodeProbe probes b and enforces the pixel and animation limits.
+func decodeProbe(b []byte, opts DecodeOptions) (Info, probeMeta, error) {
+	info, meta, err := probe(b)
+	if err != nil {
+		return info, meta, err
 	}
 	limit := opts.MaxPixels
 	if limit == 0 {
 		limit = DefaultMaxPixels
 	}
 	if limit > 0 && info.Pixels() > limit {
-		return nil, info, newErr(info.Format, ErrTooLarge,
+		return info, meta, newErr(info.Format, ErrTooLarge,
 			"%dx%d is %.1f megapixels, above the %.1f megapixel limit; downscale it first",
 			info.Width, info.Height, float64(info.Pixels())/1e6, float64(limit)/1e6)
 	}
 	if opts.RejectAnimated && info.Animated {
-		return nil, info, newErr(info.Format, ErrAnimated,
+		return info, meta, newErr(info.Format, ErrAnimated,
 			"%d frames; export a single frame first", info.Frames)
 	}
-	img, scaled, err := decodeFormat(b, &info, meta, opts)
+	return info, meta, nil
+}
+
+// decodeResult turns what decodeFormat returned into Decode's result.
+func decodeResult(img image.Image, scaled bool, err error, info Info, opts DecodeOptions) (image.Image, error) {
 	if err != nil {
-		return nil, info, classify(info.Format, err)
+		return nil, classify(info.Format, err)
 	}
 	if !boundsOK(img.Bounds(), info, scaled, opts.ScaleDenom) {
-		return nil, info, newErr(info.Format, ErrCorrupt,
+		return nil, newErr(info.Format, ErrCorrupt,
 			"decoded bounds %v do not match the declared %dx%d", img.Bounds(), info.Width, info.Height)
 	}
-	return img, info, nil
+	return img, nil
 }
 
 // decodeFormat runs the format's decoder, turning a panic into ErrCorrupt.
 func decodeFormat(b []byte, info *Info, meta probeMeta, opts DecodeOptions) (img image.Image, scaled bool, err error) {
+	return decodeFormatProgress(b, info, meta, opts, nil)
+}
+
+// decodeFormatProgress is decodeFormat, reporting the rows of a sequential
+// JPEG to progress (see DecodeStream) when it is not nil.
+func decodeFormatProgress(b []byte, info *Info, meta probeMeta, opts DecodeOptions, progress *jpegProgress) (img image.Image, scaled bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			img, scaled = nil, false
@@ -120,7 +141,11 @@ func decodeFormat(b []byte, info *Info, meta probeMeta, opts DecodeOptions) (img
 			if d != 2 && d != 4 && d != 8 {
 				d = 1
 			}
-			img, err = jpegScaledDecoder(r, d)
+			if progress != nil {
+				img, err = jpegProgressDecoder(r, d, progress)
+			} else {
+				img, err = jpegScaledDecoder(r, d)
+			}
 			scaled = d > 1
 		} else {
 			img, err = jpeg.Decode(r)

@@ -29,15 +29,25 @@ func (j *job) warn(format string, a ...any) {
 // run decodes once, then renders and encodes the plan, stepping the size
 // down while the output does not fit the byte budget.
 func (j *job) run() (*Prepared, error) {
-	img, _, err := codecs.Decode(j.in.Data, codecs.DecodeOptions{
+	opts := codecs.DecodeOptions{
 		MaxPixels:      j.o.maxPixels(),
 		RejectAnimated: j.o.RejectAnimated,
 		ScaleDenom:     decodeDenom(j.plan),
-	})
-	if err != nil {
-		return nil, err
 	}
-	j.decoded = img
+	var canvas *image.NRGBA // the first plan's, when rendered while decoding
+	if streamable(j.plan) {
+		img, c, err := j.decodeRendering(opts)
+		if err != nil {
+			return nil, err
+		}
+		j.decoded, canvas = img, c
+	} else {
+		img, _, err := codecs.Decode(j.in.Data, opts)
+		if err != nil {
+			return nil, err
+		}
+		j.decoded = img
+	}
 	if j.info.Animated {
 		j.warn("animated (%d frames): the first frame is used", j.info.Frames)
 	}
@@ -60,7 +70,9 @@ func (j *job) run() (*Prepared, error) {
 		if err := j.ctx.Err(); err != nil {
 			return nil, err
 		}
-		canvas := render(j.decoded, j.info, j.plan, j.o)
+		if canvas == nil || step > 0 {
+			canvas = render(j.decoded, j.info, j.plan, j.o)
+		}
 		data, ok, err := j.encodeToFit(canvas)
 		if err != nil {
 			return nil, err
@@ -105,6 +117,14 @@ const eighthMargin = 1.5
 // render executes the plan's geometry on a decoded image: crop (in stored
 // orientation), resize, orient, place on the canvas, flatten for JPEG.
 func render(src image.Image, info codecs.Info, pl *Plan, o Options) *image.NRGBA {
+	img, _ := renderWith(src, info, pl, o, nil)
+	return img
+}
+
+// renderWith is render; with ready (see raster.ResizeRows), src is an
+// image still being decoded, whose rows ready waits for. Its error stops
+// the render and is returned.
+func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready func(y int) error) (*image.NRGBA, error) {
 	o8 := pl.Orientation
 	crop := raster.UnorientRect(pl.Crop.Image(), info.Width, info.Height, o8)
 	// The decoder may have scaled the image down (JPEG DCT scaling).
@@ -125,7 +145,17 @@ func render(src image.Image, info codecs.Info, pl *Plan, o Options) *image.NRGBA
 	}
 	var img *image.NRGBA
 	if crop.Dx() == tw && crop.Dy() == th {
+		if ready != nil {
+			if err := ready(crop.Max.Y); err != nil {
+				return nil, err
+			}
+		}
 		img = raster.ToNRGBA(sub)
+	} else if ready != nil {
+		var err error
+		if img, err = raster.ResizeRows(sub, tw, th, ready); err != nil {
+			return nil, err
+		}
 	} else {
 		img = raster.Resize(sub, tw, th)
 	}
@@ -136,7 +166,7 @@ func render(src image.Image, info codecs.Info, pl *Plan, o Options) *image.NRGBA
 	if pl.Format == codecs.JPEG && !raster.Opaque(img) {
 		img = raster.Flatten(img, flattenColor(o))
 	}
-	return img
+	return img, nil
 }
 
 func scaleRect(r image.Rectangle, sx, sy float64) image.Rectangle {

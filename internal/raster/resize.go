@@ -34,12 +34,51 @@ func Resize(src image.Image, w, h int) *image.NRGBA {
 	return dst
 }
 
+// ResizeRows is Resize for a source whose rows become final in order, top
+// to bottom, while it runs (an image being decoded). ready(y) must block
+// until the rows of src above y (y in src's coordinates: rows
+// Bounds().Min.Y .. y-1, and for *image.YCbCr the chroma samples they use)
+// are final and return nil, or return an error, which stops the resize
+// and is returned. ready may be called from several goroutines.
+//
+// The result is identical to Resize's. *image.YCbCr and *image.Gray
+// sources are resampled as their rows arrive, on the calling goroutine
+// only (the decoder is expected to use another core) until ready(Max.Y)
+// returns, then on GOMAXPROCS goroutines; other sources are resampled once
+// all their rows are final.
+func ResizeRows(src image.Image, w, h int, ready func(y int) error) (*image.NRGBA, error) {
+	dst := image.NewNRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
+	if err := resizeRows(dst, src, ready); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
 // resizeInto resamples src onto the whole of dst (Rect at origin).
 func resizeInto(dst *image.NRGBA, src image.Image) {
+	resizeRows(dst, src, nil)
+}
+
+// resizeRows is resizeInto, waiting on ready (if not nil) for source rows.
+func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error) error {
 	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 	sb := src.Bounds()
+	if ready != nil {
+		streamed := false
+		switch src.(type) {
+		case *image.YCbCr, *image.Gray:
+			streamed = sb.Dx() != dw || sb.Dy() != dh
+		}
+		if !streamed {
+			// Wait for the whole source.
+			if err := ready(sb.Max.Y); err != nil {
+				return err
+			}
+			ready = nil
+		}
+	}
 	if dw <= 0 || dh <= 0 || sb.Empty() {
-		return
+		return nil
 	}
 	if sb.Dx() == dw && sb.Dy() == dh { // a plain conversion
 		row := rowConverter(src)
@@ -48,10 +87,24 @@ func resizeInto(dst *image.NRGBA, src image.Image) {
 				row(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], y)
 			}
 		})
-		return
+		return nil
 	}
 	s := newSource(src, dw, dh)
 	plan(s, dw, dh)
+	if ready != nil {
+		for _, p := range s.planes {
+			if p.rowDiv == 0 { // not read directly (malformed YCbCr)
+				if err := ready(sb.Max.Y); err != nil {
+					return err
+				}
+				ready = nil
+				break
+			}
+		}
+	}
+	if ready != nil {
+		return resizeStreaming(s, dst, ready, sb.Max.Y)
+	}
 	chunks := min(2*runtime.GOMAXPROCS(0), max(1, dh/32))
 	if testChunks > 0 {
 		chunks = min(testChunks, dh)
@@ -64,7 +117,7 @@ func resizeInto(dst *image.NRGBA, src image.Image) {
 			if c >= chunks {
 				break
 			}
-			wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks)
+			wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks, false, nil)
 		}
 		wk.cache.src = nil // do not keep the source alive from the pool
 		workers.Put(wk)
@@ -77,6 +130,91 @@ func resizeInto(dst *image.NRGBA, src image.Image) {
 	}
 	run()
 	wg.Wait()
+	return nil
+}
+
+// streamChunk is the number of destination rows ResizeRows hands out at a
+// time.
+const streamChunk = 32
+
+// resizeStreaming resamples s onto dst while its rows arrive. The calling
+// goroutine takes chunks of destination rows from the top, in order,
+// going on from its ring from one chunk to the next, and waits for source
+// rows as it needs them. The other goroutines wait for the whole source,
+// then take chunks from the bottom; the two ends meet somewhere below the
+// rows that were resampled while the source was decoded.
+func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY int) error {
+	dh := dst.Rect.Dy()
+	chunks := max(1, (dh+streamChunk-1)/streamChunk)
+	if testChunks > 0 {
+		chunks = min(testChunks, dh)
+	}
+	var (
+		mu       sync.Mutex
+		lo, hi   = 0, chunks // chunks [lo, hi) are left
+		firstErr error
+	)
+	claim := func(front bool) int {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil || lo >= hi {
+			return -1
+		}
+		if front {
+			lo++
+			return lo - 1
+		}
+		hi--
+		return hi
+	}
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	run := func(front bool) {
+		wk := getWorker(s, dst.Rect.Dx())
+		defer func() {
+			wk.cache.src = nil
+			workers.Put(wk)
+		}()
+		prev := -1
+		for {
+			c := claim(front)
+			if c < 0 {
+				return
+			}
+			var err error
+			if front {
+				err = wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks, c == prev+1 && prev >= 0, ready)
+			} else {
+				err = wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks, false, nil)
+			}
+			if err != nil {
+				fail(err)
+				return
+			}
+			prev = c
+		}
+	}
+	procs := min(runtime.GOMAXPROCS(0), chunks)
+	var wg sync.WaitGroup
+	for i := 1; i < procs; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ready(maxY); err != nil {
+				fail(err)
+				return
+			}
+			run(false)
+		}()
+	}
+	run(true)
+	wg.Wait()
+	return firstErr
 }
 
 // plan computes each plane's weight tables, box factor and ring size.

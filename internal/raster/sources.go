@@ -12,6 +12,10 @@ type plane struct {
 	hf, vf *fold // subsampled chroma: weights folded from the luma grid
 	pack   packFunc
 
+	// Plane row r is read from source rows up to (rowBase+r)*rowDiv, in
+	// the source's coordinates (see need); set for direct 8-bit planes.
+	rowBase, rowDiv int
+
 	// Set by the planner.
 	box    int // vertical box pre-reduction factor (1: none)
 	vh     int // rows after pre-reduction
@@ -67,7 +71,9 @@ func newSource(src image.Image, dw, dh int) *source {
 			return newSource(generic{src}, dw, dh) // negative origin or malformed
 		}
 		s.emit = emitYCbCr
-		s.planes = append(s.planes, full(true, direct8(m.Y, m.YStride, w)))
+		y := full(true, direct8(m.Y, m.YStride, w))
+		y.rowBase, y.rowDiv = r.Min.Y, 1
+		s.planes = append(s.planes, y)
 		if hd == 1 {
 			hf = nil
 		}
@@ -80,11 +86,14 @@ func newSource(src image.Image, dw, dh int) *source {
 			s.planes = append(s.planes, &plane{
 				w: cw, h: ch, narrow: true, pack: direct8(c, m.CStride, cw), hf: hf, vf: vf,
 				sx: sx / float64(hd), ox: ox, sy: sy / float64(vd), oy: oy,
+				rowBase: r.Min.Y / vd, rowDiv: vd,
 			})
 		}
 	case *image.Gray:
 		s.emit = emitGray
-		s.planes = append(s.planes, full(true, direct8(m.Pix, m.Stride, w)))
+		g := full(true, direct8(m.Pix, m.Stride, w))
+		g.rowBase, g.rowDiv = m.Rect.Min.Y, 1
+		s.planes = append(s.planes, g)
 	case *image.NRGBA:
 		if opaque(m.Pix, m.Stride, w, h) {
 			rgb8(m.Pix, m.Stride)
@@ -139,6 +148,13 @@ func newSource(src image.Image, dw, dh int) *source {
 		conv16x4(4, func(y int, d []uint16) { genericRow(d, src, b.Min.X, b.Min.Y+y) })
 	}
 	return s
+}
+
+// need returns the number of source rows, counted from y = 0 in the
+// source's coordinates, that must be final to read plane row r: for a
+// subsampled chroma plane, up to the first image row that uses it.
+func (p *plane) need(r int) int {
+	return (p.rowBase+r)*p.rowDiv + 1
 }
 
 // generic hides an image's concrete type (forcing the generic path).

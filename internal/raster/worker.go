@@ -54,11 +54,17 @@ func getWorker(s *source, dw int) *worker {
 	return wk
 }
 
-// rows produces destination rows [y0, y1).
-func (wk *worker) rows(s *source, dst *image.NRGBA, y0, y1 int) {
+// rows produces destination rows [y0, y1). With cont, the worker has just
+// produced the rows up to y0 and goes on from its ring. ready, when not
+// nil, is called before source rows are read (see ResizeRows); its error
+// stops the work and is returned.
+func (wk *worker) rows(s *source, dst *image.NRGBA, y0, y1 int, cont bool, ready func(int) error) error {
 	dw := dst.Rect.Dx()
 	half := (dw + 1) / 2
 	for i, p := range s.planes {
+		if cont {
+			break
+		}
 		// Starts are monotonic by construction; the min is belt and braces.
 		st := p.vw.start[y0]
 		for _, v := range p.vw.start[y0:y1] {
@@ -80,6 +86,18 @@ func (wk *worker) rows(s *source, dst *image.NRGBA, y0, y1 int) {
 				if r1 >= p.vh {
 					r1 = -1
 				}
+				if ready != nil {
+					last := r1
+					if last < 0 {
+						last = r
+					}
+					if p.box > 1 {
+						last = min(last*p.box+p.box, p.h) - 1
+					}
+					if err := ready(p.need(last)); err != nil {
+						return err
+					}
+				}
 				src := wk.packed[:p.w]
 				if p.box > 1 {
 					wk.packBox(p, r, r1, src)
@@ -97,6 +115,7 @@ func (wk *worker) rows(s *source, dst *image.NRGBA, y0, y1 int) {
 		}
 		s.emit(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], wk.out)
 	}
+	return nil
 }
 
 // packBox packs the averages of the source row groups v0 and v1 (v1 < 0:

@@ -182,6 +182,15 @@ type decoder struct {
 	// blockRestarts records that a scan counted restart intervals in
 	// blocks where image/jpeg doesn't (see decodeScan).
 	blockRestarts bool
+
+	// progress, when set, is told about rows that become final (see
+	// DecodeProgress); streaming is set during the scan that reports rows,
+	// streamed once such a scan has begun, streamImg is the image it fills.
+	progress  *Progress
+	streaming bool
+	streamed  bool
+	streamImg image.Image
+	staleSent bool
 }
 
 // fill fills up the d.bytes.buf buffer from the underlying io.Reader. It
@@ -621,6 +630,16 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 			return nil, err
 		}
 	}
+	img, err := d.result()
+	if d.streamed && err == nil && img != d.streamImg {
+		// A marker after the scan changed the colour model.
+		d.stale()
+	}
+	return img, err
+}
+
+// result returns the decoded image, converted as image/jpeg does.
+func (d *decoder) result() (image.Image, error) {
 	if d.img1 != nil {
 		return d.img1, nil
 	}
@@ -765,8 +784,43 @@ func DecodeScaled(r io.Reader, denom int) (image.Image, error) {
 	return img, err
 }
 
+// Progress receives the rows of a sequential image as they are decoded
+// (DecodeProgress).
+type Progress struct {
+	// Start is called, at most once, when the first scan begins, if it is
+	// sequential, carries every component of a Y'CbCr or grayscale image
+	// (so that it fills the image top to bottom, one row of MCUs at a
+	// time) and the decode is to return img. It is not called otherwise:
+	// for progressive images, images coded in several scans, RGB, CMYK and
+	// YCCK ones.
+	Start func(img image.Image)
+	// Rows is called after Start, from the decoding goroutine, every time
+	// rows [0, n) of img (and the chroma samples they use) are final; n
+	// grows up to img's height. A non-nil error stops the decode, which
+	// then returns it.
+	Rows func(n int) error
+	// Stale is called if rows reported final change afterwards (a corrupt
+	// file with another scan) or the image returned is not img (a marker
+	// after the scan changed the colour model). Whatever was computed from
+	// the rows must then be computed again from the returned image.
+	Stale func()
+}
+
+// DecodeProgress is DecodeScaled, reporting rows of sequential images as
+// they become final to p (which may be nil), so that a consumer running
+// in another goroutine can read them while the decode goes on. The result
+// is the same as DecodeScaled's.
+func DecodeProgress(r io.Reader, denom int, p *Progress) (image.Image, error) {
+	img, _, err := decodeScaledProgress(r, denom, p)
+	return img, err
+}
+
 // decodeScaled is DecodeScaled, also returning the decoder for the tests.
 func decodeScaled(r io.Reader, denom int) (img image.Image, d *decoder, err error) {
+	return decodeScaledProgress(r, denom, nil)
+}
+
+func decodeScaledProgress(r io.Reader, denom int, p *Progress) (img image.Image, d *decoder, err error) {
 	var shift uint
 	switch denom {
 	case 1:
@@ -782,6 +836,7 @@ func decodeScaled(r io.Reader, denom int) (img image.Image, d *decoder, err erro
 	}
 	d = new(decoder)
 	d.shift = shift
+	d.progress = p
 	defer func() {
 		if p := recover(); p != nil {
 			img, err = nil, internalError(p)

@@ -162,8 +162,25 @@ func (d *decoder) processSOS(n int) error {
 	h0, v0 := d.comp[0].h, d.comp[0].v // The h and v values from the Y components.
 	mxx := (d.width + 8*h0 - 1) / (8 * h0)
 	myy := (d.height + 8*v0 - 1) / (8 * v0)
-	if d.img1 == nil && d.img3 == nil {
+	first := d.img1 == nil && d.img3 == nil
+	if first {
 		d.makeImg(mxx, myy)
+	}
+	d.streaming = false
+	if d.streamed {
+		// Rows reported final may change.
+		d.stale()
+	} else if first && d.progress != nil && !d.progressive && nComp == d.nComp &&
+		(d.nComp == 1 || d.nComp == 3 && !d.isRGB()) {
+		d.streaming, d.streamed = true, true
+		if d.nComp == 1 {
+			d.streamImg = d.img1
+		} else {
+			d.streamImg = d.img3
+		}
+		if d.progress.Start != nil {
+			d.progress.Start(d.streamImg)
+		}
 	}
 	if d.progressive {
 		for i := 0; i < nComp; i++ {
@@ -300,9 +317,32 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 				}
 			}
 		} // for mx
+		if d.streaming {
+			// Every block of this row of MCUs is reconstructed.
+			rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
+			if err := d.reportRows(min((my+1)*rowH, d.streamImg.Bounds().Max.Y)); err != nil {
+				return err
+			}
+		}
 	} // for my
-
+	d.streaming = false
 	return nil
+}
+
+// reportRows tells the progress receiver that rows [0, n) are final.
+func (d *decoder) reportRows(n int) error {
+	if d.progress.Rows == nil {
+		return nil
+	}
+	return d.progress.Rows(n)
+}
+
+// stale tells the progress receiver, once, that rows reported final changed.
+func (d *decoder) stale() {
+	if d.progress != nil && d.progress.Stale != nil && !d.staleSent {
+		d.staleSent = true
+		d.progress.Stale()
+	}
 }
 
 // decodeProgressiveBlock updates the partially decoded coefficients of the

@@ -1,0 +1,183 @@
+package codecs_test
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"reflect"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/testcorpus"
+)
+
+// waitGoroutines waits (up to 5 s) for the goroutine count to come back to
+// at most n.
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// checkStream decodes b with Decode and with DecodeStream and checks that
+// they agree: same error, same image, Rows consistent with both. It
+// returns whether the stream was Partial.
+func checkStream(t *testing.T, name string, b []byte, opts codecs.DecodeOptions) bool {
+	t.Helper()
+	want, wantInfo, wantErr := codecs.Decode(b, opts)
+	st, info, err := codecs.DecodeStream(b, opts)
+	if err != nil {
+		// Only the checks before decoding fail here.
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(info, wantInfo) {
+			t.Fatalf("%s: DecodeStream error %v, Decode %v", name, err, wantErr)
+		}
+		return false
+	}
+	h := info.Height
+	partial := st.Partial()
+	if partial {
+		m := st.Image()
+		if m == nil || m.Bounds().Min != (image.Point{}) {
+			t.Fatalf("%s: Partial with image %v", name, m)
+		}
+		h = m.Bounds().Max.Y
+	} else if st.Image() != nil {
+		t.Fatalf("%s: not Partial, but Image is set", name)
+	}
+	rowsErr := st.Rows(h)
+	got, err := st.Wait()
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("%s: Wait error %v, Decode %v", name, err, wantErr)
+	}
+	if wantErr != nil {
+		if rowsErr == nil && partial {
+			// Rows may all be final before a later error (e.g. after the
+			// scan), but then Wait must report it, as checked above.
+			t.Logf("%s: all rows final before the error %v", name, wantErr)
+		}
+		for _, s := range sentinels {
+			if errors.Is(err, s) != errors.Is(wantErr, s) {
+				t.Fatalf("%s: Wait error %v, Decode %v: kinds differ", name, err, wantErr)
+			}
+		}
+		return partial
+	}
+	if rowsErr != nil && !st.Stale() {
+		t.Fatalf("%s: Rows(%d) = %v, but the decode succeeded", name, h, rowsErr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s: stream image differs from Decode's", name)
+	}
+	if partial && !st.Stale() && got != st.Image() {
+		t.Fatalf("%s: Wait's image is not Image, and not Stale", name)
+	}
+	return partial
+}
+
+// TestDecodeStreamCorpus checks DecodeStream against Decode on every
+// corpus file, at full size and 1/2: same results and errors; the
+// baseline JPEGs stream.
+func TestDecodeStreamCorpus(t *testing.T) {
+	before := runtime.NumGoroutine()
+	partial := 0
+	for _, e := range testcorpus.Load(t) {
+		b := readCorpus(t, e)
+		for _, denom := range []int{0, 2} {
+			if checkStream(t, fmt.Sprintf("%s 1/%d", e.File, max(denom, 1)), b, codecs.DecodeOptions{ScaleDenom: denom}) {
+				partial++
+			}
+		}
+	}
+	t.Logf("%d partial streams", partial)
+	if partial == 0 {
+		t.Error("no corpus file streamed")
+	}
+	waitGoroutines(t, before)
+}
+
+// TestDecodeStreamTruncated checks that a baseline JPEG cut in its
+// entropy-coded data streams, and that Rows and Wait then report
+// ErrTruncated, as Decode does.
+func TestDecodeStreamTruncated(t *testing.T) {
+	before := runtime.NumGoroutine()
+	full := mustJPEG(t, gradient(640, 480, false))
+	for _, n := range []int{len(full) / 3, len(full) * 3 / 4, len(full) - 3} {
+		b := full[:n]
+		if !checkStream(t, fmt.Sprintf("cut at %d", n), b, codecs.DecodeOptions{ScaleDenom: 2}) {
+			t.Errorf("cut at %d: not Partial", n)
+		}
+		st, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{ScaleDenom: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Rows(240); !errors.Is(err, codecs.ErrTruncated) {
+			t.Errorf("cut at %d: Rows = %v, want ErrTruncated", n, err)
+		}
+		if _, err := st.Wait(); !errors.Is(err, codecs.ErrTruncated) {
+			t.Errorf("cut at %d: Wait = %v, want ErrTruncated", n, err)
+		}
+	}
+	waitGoroutines(t, before)
+}
+
+// TestDecodeStreamClose checks that Close stops a running decode: Rows and
+// Wait then return ErrStreamClosed, and no goroutine is left.
+func TestDecodeStreamClose(t *testing.T) {
+	before := runtime.NumGoroutine()
+	b := mustJPEG(t, gradient(2000, 1500, false))
+	closed := 0
+	for range 5 {
+		st, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.Partial() {
+			t.Fatal("not Partial")
+		}
+		st.Close()
+		st.Close()
+		_, err = st.Wait()
+		switch {
+		case errors.Is(err, codecs.ErrStreamClosed):
+			closed++
+			if err := st.Rows(1500); !errors.Is(err, codecs.ErrStreamClosed) && err != nil {
+				t.Errorf("Rows after Close = %v", err)
+			}
+		case err != nil:
+			t.Errorf("Wait after Close = %v", err)
+		}
+	}
+	if closed == 0 {
+		t.Error("Close never stopped the decode")
+	}
+	// Closing a finished stream changes nothing.
+	st, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{ScaleDenom: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := st.Wait()
+	st.Close()
+	if img2, err2 := st.Wait(); err != nil || err2 != nil || img2 != img {
+		t.Errorf("Wait after Close of a finished stream: %v, %v", err, err2)
+	}
+	waitGoroutines(t, before)
+}
+
+// TestDecodeStreamNotJPEG checks that other formats come back whole.
+func TestDecodeStreamNotJPEG(t *testing.T) {
+	b := mustPNG(t, gradient(64, 48, true))
+	if checkStream(t, "png", b, codecs.DecodeOptions{}) {
+		t.Error("PNG streamed")
+	}
+	if _, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{MaxPixels: 100}); !errors.Is(err, codecs.ErrTooLarge) {
+		t.Errorf("MaxPixels: %v", err)
+	}
+}

@@ -1,0 +1,228 @@
+package jpeg
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"testing"
+)
+
+// rowBytes returns the samples of row y of m (a *image.YCbCr or
+// *image.Gray from this decoder): Y or gray, then, for YCbCr, the chroma
+// row that y uses.
+func rowBytes(m image.Image, y int) []byte {
+	switch m := m.(type) {
+	case *image.YCbCr:
+		r := m.Rect
+		out := bytes.Clone(m.Y[m.YOffset(r.Min.X, y) : m.YOffset(r.Min.X, y)+r.Dx()])
+		cr := chromaRect(m)
+		c := m.COffset(r.Min.X, y)
+		out = append(out, m.Cb[c:c+cr.Dx()]...)
+		return append(out, m.Cr[c:c+cr.Dx()]...)
+	case *image.Gray:
+		return bytes.Clone(m.Pix[m.PixOffset(m.Rect.Min.X, y) : m.PixOffset(m.Rect.Min.X, y)+m.Rect.Dx()])
+	}
+	panic(fmt.Sprintf("unexpected %T", m))
+}
+
+// progressRun is what DecodeProgress reported.
+type progressRun struct {
+	img     image.Image
+	err     error
+	started image.Image
+	rows    [][]byte // snapshot of each row when it was reported final
+	calls   int
+	stale   bool
+	bad     error // a protocol violation
+}
+
+func decodeWithProgress(data []byte, denom int) *progressRun {
+	run := &progressRun{}
+	p := &Progress{
+		Start: func(img image.Image) {
+			if run.started != nil {
+				run.bad = errors.New("Start called twice")
+			}
+			run.started = img
+		},
+		Rows: func(n int) error {
+			run.calls++
+			if run.started == nil {
+				run.bad = errors.New("Rows before Start")
+				return nil
+			}
+			if n < len(run.rows) || n > run.started.Bounds().Dy() {
+				run.bad = fmt.Errorf("Rows(%d) after %d rows, height %d", n, len(run.rows), run.started.Bounds().Dy())
+				return nil
+			}
+			for y := len(run.rows); y < n; y++ {
+				run.rows = append(run.rows, rowBytes(run.started, y))
+			}
+			return nil
+		},
+		Stale: func() { run.stale = true },
+	}
+	run.img, run.err = DecodeProgress(bytes.NewReader(data), denom, p)
+	return run
+}
+
+// checkProgress checks a progress decode of data against DecodeScaled:
+// same image, same error; rows reported final in order and unchanged at
+// the end unless Stale was called. It returns the run.
+func checkProgress(t *testing.T, name string, data []byte, denom int) *progressRun {
+	t.Helper()
+	want, wantErr := DecodeScaled(bytes.NewReader(data), denom)
+	run := decodeWithProgress(data, denom)
+	if run.bad != nil {
+		t.Fatalf("%s 1/%d: %v", name, denom, run.bad)
+	}
+	if fmt.Sprint(run.err) != fmt.Sprint(wantErr) {
+		t.Fatalf("%s 1/%d: error %v, want %v", name, denom, run.err, wantErr)
+	}
+	if wantErr != nil {
+		return run
+	}
+	if err := sameImage(run.img, want); err != nil {
+		t.Fatalf("%s 1/%d: %v", name, denom, err)
+	}
+	if run.started == nil {
+		if run.calls > 0 || run.stale {
+			t.Fatalf("%s 1/%d: Rows or Stale without Start", name, denom)
+		}
+		return run
+	}
+	if run.stale {
+		return run
+	}
+	if run.img != run.started {
+		t.Fatalf("%s 1/%d: result is not the started image, and no Stale", name, denom)
+	}
+	if len(run.rows) != run.img.Bounds().Dy() {
+		t.Fatalf("%s 1/%d: %d rows reported final, height %d", name, denom, len(run.rows), run.img.Bounds().Dy())
+	}
+	for y, r := range run.rows {
+		if !bytes.Equal(r, rowBytes(run.img, y)) {
+			t.Fatalf("%s 1/%d: row %d changed after it was reported final", name, denom, y)
+		}
+	}
+	return run
+}
+
+// TestProgressGenerated checks DecodeProgress on the generated JPEGs at
+// every scale: same result as DecodeScaled; rows reported for the
+// sequential ones (all single-scan here), in order, and final when
+// reported; none for the progressive ones.
+func TestProgressGenerated(t *testing.T) {
+	for _, c := range generatedJPEGs(t) {
+		for _, denom := range []int{1, 2, 4, 8} {
+			run := checkProgress(t, c.name, c.data, denom)
+			if run.err != nil {
+				continue
+			}
+			seq := !bytes.Contains(c.data, []byte{0xff, sof2Marker})
+			if seq != (run.started != nil) || run.stale {
+				t.Errorf("%s 1/%d: sequential %v, started %v, stale %v", c.name, denom, seq, run.started != nil, run.stale)
+			}
+		}
+	}
+}
+
+// TestProgressCorpus checks DecodeProgress on every corpus JPEG, valid or
+// not, at every scale, as TestProgressGenerated does.
+func TestProgressCorpus(t *testing.T) {
+	started := 0
+	for _, f := range corpusJPEGs(t) {
+		data := readFile(t, f.path)
+		for _, denom := range []int{1, 2, 4, 8} {
+			if checkProgress(t, f.name, data, denom).started != nil {
+				started++
+			}
+		}
+	}
+	t.Logf("%d decodes reported rows", started)
+	if started == 0 {
+		t.Error("no corpus JPEG reported rows")
+	}
+}
+
+// TestProgressBenchPhotos checks the 12 and 16 MP photos (the streamed
+// one is the baseline 4:2:2 photo).
+func TestProgressBenchPhotos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	dir := sharedDir(t)
+	for _, name := range []string{"photo12_s7edge.jpg", "photo16_leicat_o8.jpg", "photo12_immich_420.jpg"} {
+		data := readFile(t, dir+"/bench-photos/"+name)
+		for _, denom := range []int{1, 2} {
+			run := checkProgress(t, name, data, denom)
+			t.Logf("%s 1/%d: started %v, %d Rows calls", name, denom, run.started != nil, run.calls)
+		}
+	}
+}
+
+// TestProgressTruncated checks that truncated JPEGs give DecodeScaled's
+// errors with a progress receiver too.
+func TestProgressTruncated(t *testing.T) {
+	for name, data := range truncationInputs(t) {
+		for n := 0; n < len(data)-2; n += 7 {
+			for _, denom := range []int{1, 2} {
+				checkProgress(t, fmt.Sprintf("%s[:%d]", name, n), data[:n], denom)
+			}
+		}
+	}
+}
+
+// stdJPEG encodes a test image with image/jpeg (4:2:0, no JFIF segment).
+func stdJPEG(t *testing.T) []byte {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, testImage(64, 48, 3), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestProgressStale checks that changes after the streamed scan are
+// reported: a second scan, and an Adobe segment after the scan that makes
+// the image RGB-coded (so the result is converted).
+func TestProgressStale(t *testing.T) {
+	data := stdJPEG(t)
+	sos := bytes.Index(data, []byte{0xff, sosMarker})
+	eoi := len(data) - 2
+	twice := append(append(bytes.Clone(data[:eoi]), data[sos:eoi]...), 0xff, eoiMarker)
+	adobe := append(bytes.Clone(data[:eoi]), 0xff, app14Marker, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, adobeTransformUnknown)
+	adobe = append(adobe, 0xff, eoiMarker)
+	for name, in := range map[string][]byte{"twice": twice, "adobe": adobe} {
+		run := checkProgress(t, name, in, 2)
+		if run.err != nil || run.started == nil || !run.stale {
+			t.Errorf("%s: err %v, started %v, stale %v; want stale", name, run.err, run.started != nil, run.stale)
+		}
+	}
+	if _, ok := decodeWithProgress(adobe, 1).img.(*image.RGBA); !ok {
+		t.Error("adobe: not decoded as RGB")
+	}
+	if run := checkProgress(t, "plain", data, 2); run.stale || run.started == nil {
+		t.Errorf("plain: stale %v, started %v", run.stale, run.started != nil)
+	}
+}
+
+// TestProgressAbort checks that an error from Rows stops the decode and
+// is returned.
+func TestProgressAbort(t *testing.T) {
+	stop := errors.New("stop")
+	calls := 0
+	_, err := DecodeProgress(bytes.NewReader(stdJPEG(t)), 2, &Progress{
+		Rows: func(n int) error {
+			calls++
+			if calls == 2 {
+				return stop
+			}
+			return nil
+		},
+	})
+	if !errors.Is(err, stop) || calls != 2 {
+		t.Errorf("got %v after %d calls, want %v after 2", err, calls, stop)
+	}
+}

@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"image"
+
+	"github.com/imgprep/imgprep/codecs"
+)
+
+// streamable reports whether the source may be rendered while it is
+// decoded: a JPEG, which codecs.DecodeStream hands over row by row when it
+// is sequential (progressive ones come back whole, and are rendered after).
+func streamable(pl *Plan) bool {
+	return pl.Source.Format == codecs.JPEG && !noStream
+}
+
+// noStream, set by tests, turns streaming off (the reference path).
+var noStream bool
+
+// decodeRendering decodes the input with codecs.DecodeStream and, when its
+// rows arrive in order, renders the plan from them as they come: the
+// resize of the top of the image runs on one core while the decoder, on
+// the other, produces the bottom. It returns the decoded image and the
+// canvas, which is exactly render's (nil when the rows came whole, or
+// changed after they were read, which only a corrupt file can do: the
+// caller then renders from the image). Errors are codecs.Decode's, or the
+// context's.
+func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NRGBA, error) {
+	st, _, err := codecs.DecodeStream(j.in.Data, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Stops the decoder if the render ends early (an error, the context, a
+	// panic) and waits for its goroutine.
+	defer st.Close()
+	var canvas *image.NRGBA
+	var rerr error
+	if st.Partial() {
+		ready := func(y int) error {
+			if err := j.ctx.Err(); err != nil {
+				return err
+			}
+			return st.Rows(y)
+		}
+		canvas, rerr = renderWith(st.Image(), j.info, j.plan, j.o, ready)
+	}
+	if err := j.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	img, err := st.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
+	if rerr != nil || st.Stale() {
+		canvas = nil
+	}
+	return img, canvas, nil
+}

@@ -1,0 +1,156 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/testcorpus"
+)
+
+// streamCases are the option sets the streamed render is compared on:
+// resizes to JPEG and to padded PNG, a crop, an exact-size canvas and
+// MaxSide.
+var streamCases = []struct {
+	model string
+	o     Options
+}{
+	{"gpt-image-1", Options{Force: true, MaxSide: 1536, Quality: 90}},
+	{"gpt-image-1", Options{Force: true, MaxSide: 100}},
+	{"dall-e-2", Options{Force: true}},
+	{"dall-e-2", Options{Force: true, Fit: FitCrop}},
+	{"gpt-image-1", Options{Force: true, Width: 1024, Height: 1536, Fit: FitCrop}},
+}
+
+// prepareBoth prepares data with and without streaming and reports how
+// the results differ (nil when the bytes and errors are identical).
+func prepareBoth(data []byte, model string, o Options) error {
+	p, err := Lookup(model)
+	if err != nil {
+		return err
+	}
+	in := Input{Name: "in", Data: data}
+	noStream = true
+	want, wantErr := PrepareOne(context.Background(), in, p, o)
+	noStream = false
+	got, err := PrepareOne(context.Background(), in, p, o)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		return fmt.Errorf("error %v, reference %v", err, wantErr)
+	}
+	for _, s := range []error{codecs.ErrTruncated, codecs.ErrCorrupt, codecs.ErrUnsupported} {
+		if errors.Is(err, s) != errors.Is(wantErr, s) {
+			return fmt.Errorf("error %v, reference %v: kinds differ", err, wantErr)
+		}
+	}
+	if wantErr != nil {
+		return nil
+	}
+	if !bytes.Equal(got.Data, want.Data) || fmt.Sprint(got.Warnings) != fmt.Sprint(want.Warnings) {
+		return fmt.Errorf("output differs from the reference (%d vs %d bytes)", len(got.Data), len(want.Data))
+	}
+	return nil
+}
+
+// TestStreamedRenderCorpus checks that rendering while decoding gives the
+// same bytes (and errors) as decoding first, on every corpus JPEG.
+func TestStreamedRenderCorpus(t *testing.T) {
+	defer func() { noStream = false }()
+	before := runtime.NumGoroutine()
+	n := 0
+	for _, e := range testcorpus.Load(t) {
+		if e.Format != "jpeg" {
+			continue
+		}
+		data, err := os.ReadFile(e.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range streamCases {
+			if err := prepareBoth(data, c.model, c.o); err != nil {
+				t.Errorf("%s %s %+v: %v", e.File, c.model, c.o, err)
+			}
+		}
+		n++
+	}
+	t.Logf("%d JPEGs", n)
+	waitGoroutines(t, before)
+}
+
+// TestStreamedRenderPhotos checks the benchmark photos (12 MP 4:2:2
+// baseline, 16 MP with orientation 8, 12 MP progressive), and cuts of the
+// baseline one (ErrTruncated, as without streaming).
+func TestStreamedRenderPhotos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	defer func() { noStream = false }()
+	before := runtime.NumGoroutine()
+	dir := filepath.Join(testcorpus.SharedDir(t), "bench-photos")
+	for _, name := range []string{"photo12_s7edge.jpg", "photo16_leicat_o8.jpg", "photo12_immich_420.jpg"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Skip(err)
+		}
+		for _, c := range streamCases[:3] {
+			if err := prepareBoth(data, c.model, c.o); err != nil {
+				t.Errorf("%s %s %+v: %v", name, c.model, c.o, err)
+			}
+		}
+		if name == "photo12_s7edge.jpg" {
+			for _, cut := range []int{len(data) / 2, len(data) - 10} {
+				if err := prepareBoth(data[:cut], "gpt-image-1", streamCases[0].o); err != nil {
+					t.Errorf("%s cut at %d: %v", name, cut, err)
+				}
+			}
+		}
+	}
+	waitGoroutines(t, before)
+}
+
+// TestStreamedRenderCancel checks that cancelling the context while a
+// streamed render runs returns the context's error and leaves no
+// goroutine behind.
+func TestStreamedRenderCancel(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testcorpus.SharedDir(t), "bench-photos", "photo12_s7edge.jpg"))
+	if err != nil {
+		t.Skip(err)
+	}
+	p, err := Lookup("gpt-image-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	for _, after := range []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if after == 0 {
+			cancel()
+		} else {
+			time.AfterFunc(after, cancel)
+		}
+		_, err := PrepareOne(ctx, Input{Name: "in", Data: data}, p, Options{Force: true, MaxSide: 1536})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancel after %v: %v", after, err)
+		}
+		cancel()
+	}
+	waitGoroutines(t, before)
+}
+
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
