@@ -48,3 +48,11 @@ out=benchmarks/RESULTS.md
 } >"$tmp/RESULTS.md"
 mv "$tmp/RESULTS.md" "$out"
 echo "bench.sh: wrote $out" >&2
+# Copy the side-by-side table and the targets into README.md between its markers.
+awk -v results="$out" '
+  BEGIN { while ((getline l < results) > 0) { if (l ~ /^\| job \| input \| tool \|/) on = 1; if (l ~ /^## In process/) on = 0; if (on) block = block l "\n" } }
+  /^<!-- bench:start/ { print; printf "%s", block; skip = 1; next }
+  /^<!-- bench:end/ { skip = 0 }
+  !skip { print }
+' README.md >"$tmp/README.md" && mv "$tmp/README.md" README.md
+echo "bench.sh: updated the table in README.md" >&2
