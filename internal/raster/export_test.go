@@ -19,3 +19,6 @@ func MaxPositiveSum(n, src int, scale, off float64) float64 {
 	}
 	return best
 }
+
+// ChromaDiv exposes chromaDiv to the external tests.
+var ChromaDiv = chromaDiv

@@ -47,7 +47,7 @@ func (f *filler) fill(dst, src image.Image, band int) {
 			case *image.YCbCr:
 				d := dst.(*image.YCbCr)
 				copy(d.Y[y0*d.YStride:y1*d.YStride], s.Y[y0*s.YStride:y1*s.YStride])
-				_, vd := chromaDivOf(s.SubsampleRatio)
+				_, vd := raster.ChromaDiv(s.SubsampleRatio)
 				c0, c1 := y0/vd, (y1+vd-1)/vd
 				copy(d.Cb[c0*d.CStride:c1*d.CStride], s.Cb[c0*s.CStride:c1*s.CStride])
 				copy(d.Cr[c0*d.CStride:c1*d.CStride], s.Cr[c0*s.CStride:c1*s.CStride])
@@ -78,22 +78,6 @@ func (f *filler) ready(y int) error {
 		f.cond.Wait()
 	}
 	return nil
-}
-
-func chromaDivOf(r image.YCbCrSubsampleRatio) (int, int) {
-	switch r {
-	case image.YCbCrSubsampleRatio422:
-		return 2, 1
-	case image.YCbCrSubsampleRatio420:
-		return 2, 2
-	case image.YCbCrSubsampleRatio440:
-		return 1, 2
-	case image.YCbCrSubsampleRatio411:
-		return 4, 1
-	case image.YCbCrSubsampleRatio410:
-		return 4, 2
-	}
-	return 1, 1
 }
 
 func blankLike(m image.Image) image.Image {
