@@ -12,7 +12,7 @@ import (
 // When nothing fits, ok is false and the caller steps the size down.
 func (j *job) encodeToFit(img *image.NRGBA) (data []byte, ok bool, err error) {
 	pl := j.plan
-	opts := codecs.EncodeOptions{Format: pl.Format, Quality: pl.Quality, Lossless: pl.Lossless, KeepAlpha: pl.Alpha}
+	opts := j.encodeOptions()
 	switch {
 	case pl.Format == codecs.PNG:
 		for _, level := range []int{0, 3} {
@@ -50,6 +50,25 @@ func (j *job) encodeToFit(img *image.NRGBA) (data []byte, ok bool, err error) {
 		}
 		q = max(MinQuality, int(float64(q)*qualityFactor(float64(len(data))/float64(pl.Budget))))
 	}
+}
+
+// encodeOptions are the plan's first try.
+func (j *job) encodeOptions() codecs.EncodeOptions {
+	pl := j.plan
+	return codecs.EncodeOptions{Format: pl.Format, Quality: pl.Quality, Lossless: pl.Lossless, KeepAlpha: pl.Alpha}
+}
+
+// finishEarly completes an encoding of the canvas at the plan's first try
+// that ran while the canvas was rendered (nil: none), and reports whether
+// it fits the budget; when not, encodeToFit goes on from scratch.
+func (j *job) finishEarly(s *codecs.JPEGStream) (data []byte, ok bool, err error) {
+	if s == nil {
+		return nil, false, nil
+	}
+	if data, err = s.Bytes(); err != nil {
+		return nil, false, err
+	}
+	return data, int64(len(data)) <= j.plan.Budget, nil
 }
 
 // qualityFactor is how much to lower the quality when the output is delta

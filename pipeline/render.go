@@ -35,12 +35,13 @@ func (j *job) run() (*Prepared, error) {
 		ScaleDenom:     decodeDenom(j.plan),
 	}
 	var canvas *image.NRGBA // the first plan's, when rendered while decoding
+	var early *codecs.JPEGStream // canvas's encoding, when it ran alongside
 	if streamable(j.plan) {
-		img, c, err := j.decodeRendering(opts)
+		img, c, js, err := j.decodeRendering(opts)
 		if err != nil {
 			return nil, err
 		}
-		j.decoded, canvas = img, c
+		j.decoded, canvas, early = img, c, js
 	} else {
 		img, _, err := codecs.Decode(j.in.Data, opts)
 		if err != nil {
@@ -73,7 +74,11 @@ func (j *job) run() (*Prepared, error) {
 		if canvas == nil || step > 0 {
 			canvas = render(j.decoded, j.info, j.plan, j.o)
 		}
-		data, ok, err := j.encodeToFit(canvas)
+		data, ok, err := j.finishEarly(early)
+		if err == nil && !ok {
+			data, ok, err = j.encodeToFit(canvas)
+		}
+		early = nil
 		if err != nil {
 			return nil, err
 		}
@@ -117,14 +122,17 @@ const eighthMargin = 1.5
 // render executes the plan's geometry on a decoded image: crop (in stored
 // orientation), resize, orient, place on the canvas, flatten for JPEG.
 func render(src image.Image, info codecs.Info, pl *Plan, o Options) *image.NRGBA {
-	img, _ := renderWith(src, info, pl, o, nil)
+	img, _ := renderWith(src, info, pl, o, nil, nil)
 	return img
 }
 
 // renderWith is render; with ready (see raster.ResizeRows), src is an
 // image still being decoded, whose rows ready waits for. Its error stops
-// the render and is returned.
-func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready func(y int) error) (*image.NRGBA, error) {
+// the render and is returned. When the resized image is the canvas as is
+// (see resizedIsCanvas), rows is told each time more of its rows are
+// final (raster.ResizeRowsInto's done).
+func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready func(y int) error,
+	rows func(canvas *image.NRGBA, n int)) (*image.NRGBA, error) {
 	o8 := pl.Orientation
 	crop := raster.UnorientRect(pl.Crop.Image(), info.Width, info.Height, o8)
 	// The decoder may have scaled the image down (JPEG DCT scaling).
@@ -152,8 +160,12 @@ func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready fu
 		}
 		img = raster.ToNRGBA(sub)
 	} else if ready != nil {
-		var err error
-		if img, err = raster.ResizeRows(sub, tw, th, ready); err != nil {
+		img = image.NewNRGBA(image.Rect(0, 0, tw, th))
+		var done func(int)
+		if rows != nil && resizedIsCanvas(sub, pl) {
+			done = func(n int) { rows(img, n) }
+		}
+		if err := raster.ResizeRowsInto(img, sub, ready, done); err != nil {
 			return nil, err
 		}
 	} else {
@@ -167,6 +179,17 @@ func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready fu
 		img = raster.Flatten(img, flattenColor(o))
 	}
 	return img, nil
+}
+
+// resizedIsCanvas reports whether the resized image is the plan's output
+// as is: no orientation, no padding, and for JPEG nothing to flatten (the
+// source has no alpha).
+func resizedIsCanvas(src image.Image, pl *Plan) bool {
+	switch src.(type) {
+	case *image.YCbCr, *image.Gray:
+		return (pl.Orientation < 2 || pl.Orientation > 8) && !pl.Padded()
+	}
+	return false
 }
 
 func scaleRect(r image.Rectangle, sx, sy float64) image.Rectangle {

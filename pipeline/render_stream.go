@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"image"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -19,20 +20,23 @@ var noStream bool
 // decodeRendering decodes the input with codecs.DecodeStream and, when its
 // rows arrive in order, renders the plan from them as they come: the
 // resize of the top of the image runs on one core while the decoder, on
-// the other, produces the bottom. It returns the decoded image and the
-// canvas, which is exactly render's (nil when the rows came whole, or
-// changed after they were read, which only a corrupt file can do: the
-// caller then renders from the image). Errors are codecs.Decode's, or the
-// context's.
-func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NRGBA, error) {
+// the other, produces the bottom. When the resized image is the output
+// JPEG's canvas as is, its rows are encoded on the resizing core as they
+// are finished too. It returns the decoded image, the canvas, which is
+// exactly render's (nil when the rows came whole, or changed after they
+// were read, which only a corrupt file can do: the caller then renders
+// from the image), and the canvas's encoding under way, or nil. Errors are
+// codecs.Decode's, or the context's.
+func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NRGBA, *codecs.JPEGStream, error) {
 	st, _, err := codecs.DecodeStream(j.in.Data, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// Stops the decoder if the render ends early (an error, the context, a
 	// panic) and waits for its goroutine.
 	defer st.Close()
 	var canvas *image.NRGBA
+	var enc *codecs.JPEGStream
 	var rerr error
 	if st.Partial() {
 		ready := func(y int) error {
@@ -41,17 +45,29 @@ func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NR
 			}
 			return st.Rows(y)
 		}
-		canvas, rerr = renderWith(st.Image(), j.info, j.plan, j.o, ready)
+		var rows func(*image.NRGBA, int)
+		if j.plan.Format == codecs.JPEG {
+			rows = func(c *image.NRGBA, n int) {
+				if enc == nil && rerr == nil {
+					enc, rerr = codecs.NewJPEGStream(c, j.encodeOptions())
+				}
+				if enc != nil {
+					enc.Advance(n)
+				}
+			}
+		}
+		canvas, err = renderWith(st.Image(), j.info, j.plan, j.o, ready, rows)
+		rerr = errors.Join(rerr, err)
 	}
 	if err := j.ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	img, err := st.Wait()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if rerr != nil || st.Stale() {
-		canvas = nil
+		canvas, enc = nil, nil
 	}
-	return img, canvas, nil
+	return img, canvas, enc, nil
 }

@@ -16,14 +16,16 @@ import (
 )
 
 // streamCases are the option sets the streamed render is compared on:
-// resizes to JPEG and to padded PNG, a crop, an exact-size canvas and
-// MaxSide.
+// resizes to JPEG (encoded while rendered; over a byte budget, so that
+// quality is lowered after the early encoding) and to padded PNG, a crop,
+// an exact-size canvas and MaxSide.
 var streamCases = []struct {
 	model string
 	o     Options
 }{
 	{"gpt-image-1", Options{Force: true, MaxSide: 1536, Quality: 90}},
 	{"gpt-image-1", Options{Force: true, MaxSide: 100}},
+	{"gpt-image-1", Options{Force: true, MaxSide: 700, Quality: 95, MaxBytes: 30000}},
 	{"dall-e-2", Options{Force: true}},
 	{"dall-e-2", Options{Force: true, Fit: FitCrop}},
 	{"gpt-image-1", Options{Force: true, Width: 1024, Height: 1536, Fit: FitCrop}},

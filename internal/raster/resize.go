@@ -48,19 +48,36 @@ func Resize(src image.Image, w, h int) *image.NRGBA {
 // all their rows are final.
 func ResizeRows(src image.Image, w, h int, ready func(y int) error) (*image.NRGBA, error) {
 	dst := image.NewNRGBA(image.Rect(0, 0, max(w, 0), max(h, 0)))
-	if err := resizeRows(dst, src, ready); err != nil {
+	if err := ResizeRowsInto(dst, src, ready, nil); err != nil {
 		return nil, err
 	}
 	return dst, nil
 }
 
-// resizeInto resamples src onto the whole of dst (Rect at origin).
-func resizeInto(dst *image.NRGBA, src image.Image) {
-	resizeRows(dst, src, nil)
+// ResizeRowsInto is ResizeRows onto dst (whose Rect must be at the origin:
+// use image.NewNRGBA). done, when not nil, is called on the calling
+// goroutine with n whenever the first n rows of dst have become final, n
+// increasing, the last time with n = dst's height (unless there is an
+// error), so that they can be consumed (encoded) while the rest is being
+// produced.
+func ResizeRowsInto(dst *image.NRGBA, src image.Image, ready func(y int) error, done func(n int)) error {
+	if err := resizeRows(dst, src, ready, done); err != nil {
+		return err
+	}
+	if done != nil {
+		done(dst.Rect.Dy())
+	}
+	return nil
 }
 
-// resizeRows is resizeInto, waiting on ready (if not nil) for source rows.
-func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error) error {
+// resizeInto resamples src onto the whole of dst (Rect at origin).
+func resizeInto(dst *image.NRGBA, src image.Image) {
+	resizeRows(dst, src, nil, nil)
+}
+
+// resizeRows is resizeInto, waiting on ready (if not nil) for source rows
+// and, when they are streamed, reporting finished rows to done (if not nil).
+func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done func(int)) error {
 	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 	sb := src.Bounds()
 	if ready != nil {
@@ -103,7 +120,7 @@ func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error) error 
 		}
 	}
 	if ready != nil {
-		return resizeStreaming(s, dst, ready, sb.Max.Y)
+		return resizeStreaming(s, dst, ready, sb.Max.Y, done)
 	}
 	chunks := min(2*runtime.GOMAXPROCS(0), max(1, dh/32))
 	if testChunks > 0 {
@@ -142,8 +159,9 @@ const streamChunk = 32
 // going on from its ring from one chunk to the next, and waits for source
 // rows as it needs them. The other goroutines wait for the whole source,
 // then take chunks from the bottom; the two ends meet somewhere below the
-// rows that were resampled while the source was decoded.
-func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY int) error {
+// rows that were resampled while the source was decoded. done, when not
+// nil, is called by the calling goroutine after each of its chunks.
+func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY int, done func(int)) error {
 	dh := dst.Rect.Dy()
 	chunks := max(1, (dh+streamChunk-1)/streamChunk)
 	if testChunks > 0 {
@@ -189,6 +207,9 @@ func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY in
 			var err error
 			if front {
 				err = wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks, c == prev+1 && prev >= 0, ready)
+				if err == nil && done != nil {
+					done((c + 1) * dh / chunks)
+				}
 			} else {
 				err = wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks, false, nil)
 			}

@@ -198,3 +198,45 @@ func waitGoroutines(t *testing.T, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestResizeRowsIntoDone checks ResizeRowsInto's done reports: n only
+// grows, ends at the height, is reported on the calling goroutine more
+// than once while the source is still being filled, and whenever it is
+// reported the first n rows already hold their final values.
+func TestResizeRowsIntoDone(t *testing.T) {
+	defer raster.SetChunks(0)
+	for _, chunks := range []int{0, 1, 3} {
+		raster.SetChunks(chunks)
+		src := toYCbCr(synth(203, 157, false), image.YCbCrSubsampleRatio420)
+		for _, d := range [][2]int{{150, 116}, {40, 11}, {300, 200}} {
+			want := raster.Resize(src, d[0], d[1])
+			blank := blankLike(src)
+			f := &filler{}
+			f.fill(blank, src, 16)
+			dst := image.NewNRGBA(image.Rect(0, 0, d[0], d[1]))
+			var reports []int
+			err := raster.ResizeRowsInto(dst, blank, f.ready, func(n int) {
+				if len(reports) > 0 && n < reports[len(reports)-1] {
+					t.Errorf("%v: done(%d) after done(%d)", d, n, reports[len(reports)-1])
+				}
+				reports = append(reports, n)
+				w := want.Stride
+				top := &image.NRGBA{Pix: dst.Pix[:n*w], Stride: w, Rect: image.Rect(0, 0, d[0], n)}
+				ref := &image.NRGBA{Pix: want.Pix[:n*w], Stride: w, Rect: image.Rect(0, 0, d[0], n)}
+				if md := maxDiff(top, ref); md != 0 {
+					t.Errorf("%v, %d chunks: at done(%d) the top rows differ from the result by %d", d, chunks, n, md)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(reports) == 0 || reports[len(reports)-1] != d[1] {
+				t.Errorf("%v: reports %v, want the last to be %d", d, reports, d[1])
+			}
+			if chunks != 1 && len(reports) < 2 {
+				t.Errorf("%v, %d chunks: reports %v, want some while streaming", d, chunks, reports)
+			}
+			f.ready(src.Bounds().Max.Y)
+		}
+	}
+}

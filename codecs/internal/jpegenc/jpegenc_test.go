@@ -74,3 +74,60 @@ func samePixels(a, b image.Image) bool {
 	}
 	return true
 }
+
+// TestStreamSameBytes: however the rows are handed over (none before
+// Finish, one at a time, in uneven steps, all at once), a Stream writes
+// exactly Encode's bytes, for colour and grey images. The rows are filled
+// in only as they are handed over, so a row coded too early shows.
+func TestStreamSameBytes(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for _, sz := range []image.Point{{1, 1}, {40, 15}, {40, 16}, {40, 17}, {301, 203}} {
+		rect := image.Rect(2, 7, 2+sz.X, 7+sz.Y)
+		rgb, gray := image.NewNRGBA(rect), image.NewGray(rect)
+		for i := range rgb.Pix {
+			rgb.Pix[i] = uint8(r.Intn(256)) | 3
+		}
+		for i := range gray.Pix {
+			gray.Pix[i] = uint8(r.Intn(256))
+		}
+		for name, img := range map[string]image.Image{"nrgba": rgb, "gray": gray} {
+			var want bytes.Buffer
+			if err := jpegenc.Encode(&want, img, 85); err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range []int{0, 1, 7, 16, 33, 1 << 20} {
+				var work image.Image
+				var pix, full []uint8
+				var stride int
+				switch m := img.(type) {
+				case *image.NRGBA:
+					w := image.NewNRGBA(rect)
+					work, pix, full, stride = w, w.Pix, m.Pix, m.Stride
+				case *image.Gray:
+					w := image.NewGray(rect)
+					work, pix, full, stride = w, w.Pix, m.Pix, m.Stride
+				}
+				s, err := jpegenc.NewStream(work, 85)
+				if err != nil {
+					t.Fatal(err)
+				}
+				done := 0
+				for n := step; step > 0 && n < sz.Y+step; n += step {
+					n = min(n, sz.Y)
+					copy(pix[done*stride:n*stride], full[done*stride:n*stride])
+					done = n
+					s.Advance(n)
+				}
+				copy(pix[done*stride:], full[done*stride:])
+				var got bytes.Buffer
+				if err := s.Finish(&got); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), want.Bytes()) {
+					t.Errorf("%s %v, rows handed over %d at a time: %d bytes differ from Encode's %d",
+						name, sz, step, got.Len(), want.Len())
+				}
+			}
+		}
+	}
+}

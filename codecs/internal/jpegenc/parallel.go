@@ -22,39 +22,81 @@ import (
 // image/jpeg.Encode. Translucent pixels come out as if composited onto
 // black (premultiplied colour), as with image/jpeg.
 func Encode(w io.Writer, m image.Image, quality int) error {
+	s, err := NewStream(m, quality)
+	if err != nil {
+		return err
+	}
+	return s.Finish(w)
+}
+
+// Stream encodes an image whose rows become final top to bottom while it
+// is produced (by a resize running under a decode): Advance entropy-codes
+// the rows of MCUs that are complete, on the calling goroutine; Finish
+// codes the rest on up to GOMAXPROCS goroutines and writes the file. The
+// bytes are Encode's, however the work was split.
+type Stream struct {
+	m          image.Image
+	e          encoder // the tables
+	gray       bool
+	mcu, rows  int
+	head       bufWriter // rows [0, next), each after its RST marker
+	next       int
+	nComponent int
+}
+
+// NewStream prepares the encoding of m at quality 1..100. m's pixels are
+// read only by Advance and Finish.
+func NewStream(m image.Image, quality int) (*Stream, error) {
 	b := m.Bounds()
 	if b.Dx() >= 1<<16 || b.Dy() >= 1<<16 {
-		return errors.New("jpeg: image is too large to encode")
+		return nil, errors.New("jpeg: image is too large to encode")
 	}
-	var e encoder
-	if ww, ok := w.(writer); ok {
-		e.w = ww
-	} else {
-		e.w = bufio.NewWriter(w)
+	s := &Stream{m: m, mcu: 16, nComponent: 3}
+	if _, ok := m.(*image.Gray); ok {
+		s.gray, s.mcu, s.nComponent = true, 8, 1
 	}
+	s.rows = (b.Dy() + s.mcu - 1) / s.mcu
 	quality = min(max(quality, 1), 100)
 	scale := 200 - quality*2
 	if quality < 50 {
 		scale = 5000 / quality
 	}
-	for i := range e.quant {
-		for j := range e.quant[i] {
+	var q [nQuantIndex][blockSize]byte
+	for i := range q {
+		for j := range q[i] {
 			x := (int(unscaledQuant[i][j])*scale + 50) / 100
-			e.quant[i][j] = uint8(min(max(x, 1), 255))
+			q[i][j] = uint8(min(max(x, 1), 255))
 		}
 	}
-	nComponent := 3
-	if _, ok := m.(*image.Gray); ok {
-		nComponent = 1
+	s.e.setQuant(q)
+	return s, nil
+}
+
+// Advance reports that the first n rows of the image are final, and
+// entropy-codes every row of MCUs they complete that is not coded yet.
+func (s *Stream) Advance(n int) {
+	dy := s.m.Bounds().Dy()
+	ce := s.chunkEncoder(&s.head)
+	for s.next < s.rows && n >= min((s.next+1)*s.mcu, dy) {
+		s.writeRow(&ce, s.next)
+		s.next++
 	}
-	e.write([]byte{0xff, 0xd8})
-	e.writeDQT()
-	e.writeSOF0(b.Size(), nComponent)
-	e.writeDHT(nComponent)
-	e.writeScan(m)
-	e.write([]byte{0xff, 0xd9})
-	e.flush()
-	return e.err
+}
+
+// chunkEncoder returns an encoder with the stream's tables writing to w.
+func (s *Stream) chunkEncoder(w *bufWriter) encoder {
+	return encoder{w: w, quant: s.e.quant, recip: s.e.recip}
+}
+
+// writeRow codes the row of MCUs r after its restart marker, and pads its
+// last byte (every row is a restart interval; DC predictors restart at 0).
+func (s *Stream) writeRow(ce *encoder, r int) {
+	if r > 0 {
+		ce.write([]byte{0xff, rst0Marker + uint8((r-1)&7)})
+	}
+	ce.writeRow(s.m, s.m.Bounds().Min.Y+r*s.mcu, s.gray)
+	ce.emit(0x7f, 7) // pad the row's last byte with 1s
+	ce.bits, ce.nBits = 0, 0
 }
 
 // bufWriter is an in-memory writer for one chunk of rows.
@@ -62,25 +104,46 @@ type bufWriter struct{ bytes.Buffer }
 
 func (*bufWriter) Flush() error { return nil }
 
-// writeScan writes DRI, SOS and the entropy-coded rows, encoded in chunks
-// on up to GOMAXPROCS goroutines.
-func (e *encoder) writeScan(m image.Image) {
-	b := m.Bounds()
-	_, gray := m.(*image.Gray)
-	mcu := 16
-	if gray {
-		mcu = 8
+// Finish codes the rows Advance has not, in chunks on up to GOMAXPROCS
+// goroutines, and writes the whole file to w (all of m's rows must be
+// final).
+func (s *Stream) Finish(w io.Writer) error {
+	e := encoder{quant: s.e.quant}
+	if ww, ok := w.(writer); ok {
+		e.w = ww
+	} else {
+		e.w = bufio.NewWriter(w)
 	}
-	rows := (b.Dy() + mcu - 1) / mcu
-	perRow := (b.Dx() + mcu - 1) / mcu
+	b := s.m.Bounds()
+	e.write([]byte{0xff, 0xd8})
+	e.writeDQT()
+	e.writeSOF0(b.Size(), s.nComponent)
+	e.writeDHT(s.nComponent)
+	perRow := (b.Dx() + s.mcu - 1) / s.mcu
 	e.write([]byte{0xff, driMarker, 0, 4, uint8(perRow >> 8), uint8(perRow)})
-	if gray {
+	if s.gray {
 		e.write(sosHeaderY)
 	} else {
 		e.write(sosHeaderYCbCr)
 	}
+	e.write(s.head.Bytes())
+	for _, o := range s.codeRest() {
+		e.write(o)
+	}
+	e.write([]byte{0xff, 0xd9})
+	e.flush()
+	return e.err
+}
+
+// codeRest codes rows [next, rows) in chunks on all cores and returns the
+// chunks in order.
+func (s *Stream) codeRest() [][]byte {
+	left := s.rows - s.next
+	if left <= 0 {
+		return nil
+	}
 	procs := runtime.GOMAXPROCS(0)
-	chunks := min(rows, 4*procs)
+	chunks := min(left, 4*procs)
 	out := make([][]byte, chunks)
 	var next atomic.Int32
 	work := func() {
@@ -89,16 +152,10 @@ func (e *encoder) writeScan(m image.Image) {
 			if c >= chunks {
 				return
 			}
-			ce := encoder{quant: e.quant}
 			bw := new(bufWriter)
-			ce.w = bw
-			for r := c * rows / chunks; r < (c+1)*rows/chunks; r++ {
-				if r > 0 {
-					ce.write([]byte{0xff, rst0Marker + uint8((r-1)&7)})
-				}
-				ce.writeRow(m, b.Min.Y+r*mcu, gray)
-				ce.emit(0x7f, 7) // pad the row's last byte with 1s
-				ce.bits, ce.nBits = 0, 0
+			ce := s.chunkEncoder(bw)
+			for r := s.next + c*left/chunks; r < s.next+(c+1)*left/chunks; r++ {
+				s.writeRow(&ce, r)
 			}
 			out[c] = bw.Bytes()
 		}
@@ -110,9 +167,7 @@ func (e *encoder) writeScan(m image.Image) {
 	}
 	work()
 	wg.Wait()
-	for _, o := range out {
-		e.write(o)
-	}
+	return out
 }
 
 // writeRow encodes the row of MCUs starting at y, DC predictors from 0.

@@ -3,7 +3,10 @@
 // license that can be found in the LICENSE file.
 
 // This file is image/jpeg's writer.go (Go 1.26) up to writeSOS, unchanged
-// but for the package name; parallel.go replaces writeSOS and Encode.
+// but for the package name and the quantization in writeBlock, which
+// multiplies by reciprocals (exactly image/jpeg's rounded division, without
+// its 64 integer divisions per block); parallel.go replaces writeSOS and
+// Encode.
 
 package jpegenc
 
@@ -12,14 +15,6 @@ import (
 	"image/color"
 	"io"
 )
-
-// div returns a/b rounded to the nearest integer, instead of rounded to zero.
-func div(a, b int32) int32 {
-	if a >= 0 {
-		return (a + (b >> 1)) / b
-	}
-	return -((-a + (b >> 1)) / b)
-}
 
 // bitCount counts the number of bits needed to hold an integer.
 var bitCount = [256]byte{
@@ -227,6 +222,34 @@ type encoder struct {
 	bits, nBits uint32
 	// quant is the scaled quantization tables, in zig-zag order.
 	quant [nQuantIndex][blockSize]byte
+	// recip holds, for each quant entry, the reciprocal of 8*quant (see
+	// quantize).
+	recip [nQuantIndex][blockSize]uint64
+}
+
+// recipShift is the fixed-point precision of encoder.recip.
+const recipShift = 40
+
+// setQuant sets the quantization tables and their reciprocals.
+func (e *encoder) setQuant(q [nQuantIndex][blockSize]byte) {
+	e.quant = q
+	for i := range q {
+		for j, v := range q[i] {
+			e.recip[i][j] = 1<<recipShift/(8*uint64(max(v, 1))) + 1
+		}
+	}
+}
+
+// quantize is div(a, d) for d = 8*quant, with m = recip: for 0 <= n <
+// 2^recipShift/d, n/d == n*m>>recipShift (m = floor(2^s/d)+1, so the
+// error n*(m*d-2^s)/2^s stays below 1/d's remainder); a is an fdct output
+// (|a| < 2^17) and d < 2^11, far inside the bound.
+func quantize(a int32, d int32, m uint64) int32 {
+	h := d >> 1
+	if a >= 0 {
+		return int32(uint64(a+h) * m >> recipShift)
+	}
+	return -int32(uint64(-a+h) * m >> recipShift)
 }
 
 func (e *encoder) flush() {
@@ -363,12 +386,13 @@ func (e *encoder) writeDHT(nComponent int) {
 func (e *encoder) writeBlock(b *block, q quantIndex, prevDC int32) int32 {
 	fdct(b)
 	// Emit the DC delta.
-	dc := div(b[0], 8*int32(e.quant[q][0]))
+	qt, rc := &e.quant[q], &e.recip[q]
+	dc := quantize(b[0], 8*int32(qt[0]), rc[0])
 	e.emitHuffRLE(huffIndex(2*q+0), 0, dc-prevDC)
 	// Emit the AC components.
 	h, runLength := huffIndex(2*q+1), int32(0)
 	for zig := 1; zig < blockSize; zig++ {
-		ac := div(b[unzig[zig]], 8*int32(e.quant[q][zig]))
+		ac := quantize(b[unzig[zig]], 8*int32(qt[zig]), rc[zig])
 		if ac == 0 {
 			runLength++
 		} else {
