@@ -34,7 +34,7 @@ func (j *job) run() (*Prepared, error) {
 		RejectAnimated: j.o.RejectAnimated,
 		ScaleDenom:     decodeDenom(j.plan),
 	}
-	var canvas *image.NRGBA // the first plan's, when rendered while decoding
+	var canvas *image.NRGBA      // the first plan's, when rendered while decoding
 	var early *codecs.JPEGStream // canvas's encoding, when it ran alongside
 	if streamable(j.plan) {
 		img, c, js, err := j.decodeRendering(opts)
