@@ -7,11 +7,8 @@
 package jpegenc
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"image"
-	"image/color"
 	"io"
 	"runtime"
 	"sync"
@@ -39,7 +36,7 @@ type Stream struct {
 	e          encoder // the tables
 	gray       bool
 	mcu, rows  int
-	head       bufWriter // rows [0, next), each after its RST marker
+	head       encoder // rows [0, next), each after its RST marker, in head.out
 	next       int
 	nComponent int
 }
@@ -69,6 +66,7 @@ func NewStream(m image.Image, quality int) (*Stream, error) {
 		}
 	}
 	s.e.setQuant(q)
+	s.head = s.chunkEncoder()
 	return s, nil
 }
 
@@ -76,16 +74,15 @@ func NewStream(m image.Image, quality int) (*Stream, error) {
 // entropy-codes every row of MCUs they complete that is not coded yet.
 func (s *Stream) Advance(n int) {
 	dy := s.m.Bounds().Dy()
-	ce := s.chunkEncoder(&s.head)
 	for s.next < s.rows && n >= min((s.next+1)*s.mcu, dy) {
-		s.writeRow(&ce, s.next)
+		s.writeRow(&s.head, s.next)
 		s.next++
 	}
 }
 
-// chunkEncoder returns an encoder with the stream's tables writing to w.
-func (s *Stream) chunkEncoder(w *bufWriter) encoder {
-	return encoder{w: w, quant: s.e.quant, recip: s.e.recip}
+// chunkEncoder returns an encoder with the stream's tables.
+func (s *Stream) chunkEncoder() encoder {
+	return encoder{quant: s.e.quant, recip: s.e.recip}
 }
 
 // writeRow codes the row of MCUs r after its restart marker, and pads its
@@ -99,21 +96,16 @@ func (s *Stream) writeRow(ce *encoder, r int) {
 	ce.bits, ce.nBits = 0, 0
 }
 
-// bufWriter is an in-memory writer for one chunk of rows.
-type bufWriter struct{ bytes.Buffer }
-
-func (*bufWriter) Flush() error { return nil }
-
 // Finish codes the rows Advance has not, in chunks on up to GOMAXPROCS
 // goroutines, and writes the whole file to w (all of m's rows must be
 // final).
 func (s *Stream) Finish(w io.Writer) error {
-	e := encoder{quant: s.e.quant}
-	if ww, ok := w.(writer); ok {
-		e.w = ww
-	} else {
-		e.w = bufio.NewWriter(w)
+	rest := s.codeRest()
+	size := len(s.head.out) + 1024
+	for _, o := range rest {
+		size += len(o)
 	}
+	e := encoder{quant: s.e.quant, out: make([]byte, 0, size)}
 	b := s.m.Bounds()
 	e.write([]byte{0xff, 0xd8})
 	e.writeDQT()
@@ -126,13 +118,13 @@ func (s *Stream) Finish(w io.Writer) error {
 	} else {
 		e.write(sosHeaderYCbCr)
 	}
-	e.write(s.head.Bytes())
-	for _, o := range s.codeRest() {
+	e.write(s.head.out)
+	for _, o := range rest {
 		e.write(o)
 	}
 	e.write([]byte{0xff, 0xd9})
-	e.flush()
-	return e.err
+	_, err := w.Write(e.out)
+	return err
 }
 
 // codeRest codes rows [next, rows) in chunks on all cores and returns the
@@ -152,12 +144,11 @@ func (s *Stream) codeRest() [][]byte {
 			if c >= chunks {
 				return
 			}
-			bw := new(bufWriter)
-			ce := s.chunkEncoder(bw)
+			ce := s.chunkEncoder()
 			for r := s.next + c*left/chunks; r < s.next+(c+1)*left/chunks; r++ {
 				s.writeRow(&ce, r)
 			}
-			out[c] = bw.Bytes()
+			out[c] = ce.out
 		}
 	}
 	var wg sync.WaitGroup
@@ -212,8 +203,47 @@ func (e *encoder) writeRow(m image.Image, y int, gray bool) {
 }
 
 // nrgbaToYCbCr is rgbaToYCbCr for *image.NRGBA, premultiplying translucent
-// pixels exactly as color.NRGBA.RGBA does.
+// pixels exactly as color.NRGBA.RGBA does. Blocks inside the image take a
+// path without edge clamping.
 func nrgbaToYCbCr(m *image.NRGBA, p image.Point, yBlock, cbBlock, crBlock *block) {
+	b := m.Bounds()
+	if p.X+8 > b.Max.X || p.Y+8 > b.Max.Y {
+		nrgbaEdgeToYCbCr(m, p, yBlock, cbBlock, crBlock)
+		return
+	}
+	for j := 0; j < 8; j++ {
+		o := m.PixOffset(p.X, p.Y+j)
+		row := m.Pix[o : o+32 : o+32]
+		for i := 0; i < 8; i++ {
+			pix := row[4*i : 4*i+4 : 4*i+4]
+			r, g, bb := int32(pix[0]), int32(pix[1]), int32(pix[2])
+			if a := int32(pix[3]); a != 0xff {
+				r, g, bb = premul(r, a), premul(g, a), premul(bb, a)
+			}
+			yBlock[8*j+i], cbBlock[8*j+i], crBlock[8*j+i] = rgbToYCbCr(r, g, bb)
+		}
+	}
+}
+
+// rgbToYCbCr is color.RGBToYCbCr on 8-bit values, inlined: Cb and Cr
+// only ever overflow upwards, to 256 (pure blue, pure red), which min
+// clamps without a branch.
+func rgbToYCbCr(r, g, b int32) (int32, int32, int32) {
+	yy := (19595*r + 38470*g + 7471*b + 1<<15) >> 16
+	cb := min((-11056*r-21712*g+32768*b+257<<15)>>16, 0xff)
+	cr := min((32768*r-27440*g-5328*b+257<<15)>>16, 0xff)
+	return yy, cb, cr
+}
+
+// premul is color.NRGBA.RGBA's premultiplication of an 8-bit channel c by
+// alpha a, back to 8 bits.
+func premul(c, a int32) int32 {
+	return c * 0x101 * a / 0xff >> 8
+}
+
+// nrgbaEdgeToYCbCr is nrgbaToYCbCr for blocks that cross the right or
+// bottom edge, which repeat the last column and row.
+func nrgbaEdgeToYCbCr(m *image.NRGBA, p image.Point, yBlock, cbBlock, crBlock *block) {
 	b := m.Bounds()
 	for j := 0; j < 8; j++ {
 		sj := min(p.Y+j, b.Max.Y-1)
@@ -221,16 +251,11 @@ func nrgbaToYCbCr(m *image.NRGBA, p image.Point, yBlock, cbBlock, crBlock *block
 		for i := 0; i < 8; i++ {
 			sx := min(p.X+i, b.Max.X-1)
 			pix := m.Pix[offset+sx*4 : offset+sx*4+4 : offset+sx*4+4]
-			r, g, bb := pix[0], pix[1], pix[2]
-			if a := uint32(pix[3]); a != 0xff {
-				r = uint8(uint32(r) * 0x101 * a / 0xff >> 8)
-				g = uint8(uint32(g) * 0x101 * a / 0xff >> 8)
-				bb = uint8(uint32(bb) * 0x101 * a / 0xff >> 8)
+			r, g, bb := int32(pix[0]), int32(pix[1]), int32(pix[2])
+			if a := int32(pix[3]); a != 0xff {
+				r, g, bb = premul(r, a), premul(g, a), premul(bb, a)
 			}
-			yy, cb, cr := color.RGBToYCbCr(r, g, bb)
-			yBlock[8*j+i] = int32(yy)
-			cbBlock[8*j+i] = int32(cb)
-			crBlock[8*j+i] = int32(cr)
+			yBlock[8*j+i], cbBlock[8*j+i], crBlock[8*j+i] = rgbToYCbCr(r, g, bb)
 		}
 	}
 }

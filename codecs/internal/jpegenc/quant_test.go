@@ -1,6 +1,9 @@
 package jpegenc
 
-import "testing"
+import (
+	"image/color"
+	"testing"
+)
 
 // div is image/jpeg's quantization: a/b rounded to the nearest integer.
 func div(a, b int32) int32 {
@@ -23,6 +26,34 @@ func TestQuantizeIsDiv(t *testing.T) {
 		for a := int32(-1 << 18); a <= 1<<18; a++ {
 			if got, want := quantize(a, d, e.recip[0][0]), div(a, d); got != want {
 				t.Fatalf("quantize(%d, %d) = %d, want %d", a, d, got, want)
+			}
+		}
+	}
+}
+
+// TestRGBToYCbCr: the inlined conversion equals image/color's for every
+// 8-bit RGB triple.
+func TestRGBToYCbCr(t *testing.T) {
+	for r := 0; r < 256; r++ {
+		for g := 0; g < 256; g++ {
+			for b := 0; b < 256; b++ {
+				y0, cb0, cr0 := color.RGBToYCbCr(uint8(r), uint8(g), uint8(b))
+				y1, cb1, cr1 := rgbToYCbCr(int32(r), int32(g), int32(b))
+				if int32(y0) != y1 || int32(cb0) != cb1 || int32(cr0) != cr1 {
+					t.Fatalf("rgbToYCbCr(%d, %d, %d) = %d, %d, %d; want %d, %d, %d", r, g, b, y1, cb1, cr1, y0, cb0, cr0)
+				}
+			}
+		}
+	}
+}
+
+// TestPremul: premul equals color.NRGBA.RGBA's premultiplication.
+func TestPremul(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for a := 0; a < 256; a++ {
+			r, _, _, _ := color.NRGBA{uint8(c), 0, 0, uint8(a)}.RGBA()
+			if got := premul(int32(c), int32(a)); got != int32(r>>8) {
+				t.Fatalf("premul(%d, %d) = %d, want %d", c, a, got, r>>8)
 			}
 		}
 	}

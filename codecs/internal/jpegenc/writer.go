@@ -2,18 +2,20 @@
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.
 
-// This file is image/jpeg's writer.go (Go 1.26) up to writeSOS, unchanged
-// but for the package name and the quantization in writeBlock, which
-// multiplies by reciprocals (exactly image/jpeg's rounded division, without
-// its 64 integer divisions per block); parallel.go replaces writeSOS and
-// Encode.
+// This file is image/jpeg's writer.go (Go 1.26) up to writeSOS, with the
+// same tables and the same coefficients, but: the encoder writes to memory
+// (out) through a 64-bit bit accumulator, emitting each Huffman code with
+// its value's bits at once; writeBlock quantizes by exact reciprocals
+// (image/jpeg's rounded division without 64 divisions and sign branches
+// per block) and walks the non-zero coefficients by bit set. parallel.go
+// replaces writeSOS and Encode.
 
 package jpegenc
 
 import (
 	"image"
 	"image/color"
-	"io"
+	"math/bits"
 )
 
 // bitCount counts the number of bits needed to hold an integer.
@@ -203,23 +205,16 @@ func init() {
 	}
 }
 
-// writer is a buffered writer.
-type writer interface {
-	Flush() error
-	io.Writer
-	io.ByteWriter
-}
-
 // encoder encodes an image to the JPEG format.
 type encoder struct {
-	// w is the writer to write to. err is the first error encountered during
-	// writing. All attempted writes after the first error become no-ops.
-	w   writer
-	err error
+	// out is the encoded bytes so far (the encoder works in memory;
+	// Stream.Finish writes the file to its writer once).
+	out []byte
 	// buf is a scratch buffer.
 	buf [16]byte
-	// bits and nBits are accumulated bits to write to w.
-	bits, nBits uint32
+	// bits holds nBits accumulated bits not yet in out, from bit 63 down.
+	bits  uint64
+	nBits uint32
 	// quant is the scaled quantization tables, in zig-zag order.
 	quant [nQuantIndex][blockSize]byte
 	// recip holds, for each quant entry, the reciprocal of 8*quant (see
@@ -243,52 +238,38 @@ func (e *encoder) setQuant(q [nQuantIndex][blockSize]byte) {
 // quantize is div(a, d) for d = 8*quant, with m = recip: for 0 <= n <
 // 2^recipShift/d, n/d == n*m>>recipShift (m = floor(2^s/d)+1, so the
 // error n*(m*d-2^s)/2^s stays below 1/d's remainder); a is an fdct output
-// (|a| < 2^17) and d < 2^11, far inside the bound.
+// (|a| < 2^17) and d < 2^11, far inside the bound. No branch: the signs of
+// the coefficients are unpredictable.
 func quantize(a int32, d int32, m uint64) int32 {
-	h := d >> 1
-	if a >= 0 {
-		return int32(uint64(a+h) * m >> recipShift)
-	}
-	return -int32(uint64(-a+h) * m >> recipShift)
-}
-
-func (e *encoder) flush() {
-	if e.err != nil {
-		return
-	}
-	e.err = e.w.Flush()
+	s := a >> 31
+	q := int32(uint64((a^s)-s+d>>1) * m >> recipShift)
+	return (q ^ s) - s
 }
 
 func (e *encoder) write(p []byte) {
-	if e.err != nil {
-		return
-	}
-	_, e.err = e.w.Write(p)
+	e.out = append(e.out, p...)
 }
 
 func (e *encoder) writeByte(b byte) {
-	if e.err != nil {
-		return
-	}
-	e.err = e.w.WriteByte(b)
+	e.out = append(e.out, b)
 }
 
-// emit emits the least significant nBits bits of bits to the bit-stream.
-// The precondition is bits < 1<<nBits && nBits <= 16.
+// emit emits the least significant nBits bits of bits to the bit-stream,
+// stuffing a zero after every 0xff byte. The precondition is
+// bits < 1<<nBits && nBits <= 32.
 func (e *encoder) emit(bits, nBits uint32) {
 	nBits += e.nBits
-	bits <<= 32 - nBits
-	bits |= e.bits
+	acc := e.bits | uint64(bits)<<(64-nBits)
 	for nBits >= 8 {
-		b := uint8(bits >> 24)
-		e.writeByte(b)
+		b := uint8(acc >> 56)
+		e.out = append(e.out, b)
 		if b == 0xff {
-			e.writeByte(0x00)
+			e.out = append(e.out, 0x00)
 		}
-		bits <<= 8
+		acc <<= 8
 		nBits -= 8
 	}
-	e.bits, e.nBits = bits, nBits
+	e.bits, e.nBits = acc, nBits
 }
 
 // emitHuff emits the given value with the given Huffman encoder.
@@ -298,22 +279,19 @@ func (e *encoder) emitHuff(h huffIndex, value int32) {
 }
 
 // emitHuffRLE emits a run of runLength copies of value encoded with the given
-// Huffman encoder.
+// Huffman encoder: the code and the value's bits in one emit.
 func (e *encoder) emitHuffRLE(h huffIndex, runLength, value int32) {
-	a, b := value, value
-	if a < 0 {
-		a, b = -value, value-1
-	}
+	sign := value >> 31
+	a := (value ^ sign) - sign // |value|
+	b := value + sign          // value-1 when negative
 	var nBits uint32
 	if a < 0x100 {
 		nBits = uint32(bitCount[a])
 	} else {
 		nBits = 8 + uint32(bitCount[a>>8])
 	}
-	e.emitHuff(h, runLength<<4|int32(nBits))
-	if nBits > 0 {
-		e.emit(uint32(b)&(1<<nBits-1), nBits)
-	}
+	x := theHuffmanLUT[h][runLength<<4|int32(nBits)]
+	e.emit((x&(1<<24-1))<<nBits|uint32(b)&(1<<nBits-1), x>>24+nBits)
 }
 
 // writeMarkerHeader writes the header for a marker with the given length.
@@ -389,22 +367,29 @@ func (e *encoder) writeBlock(b *block, q quantIndex, prevDC int32) int32 {
 	qt, rc := &e.quant[q], &e.recip[q]
 	dc := quantize(b[0], 8*int32(qt[0]), rc[0])
 	e.emitHuffRLE(huffIndex(2*q+0), 0, dc-prevDC)
-	// Emit the AC components.
-	h, runLength := huffIndex(2*q+1), int32(0)
+	// Quantize the AC components into zig-zag order, noting the non-zero
+	// ones in a bit set, then emit them with their zero runs (image/jpeg
+	// tests every coefficient, a branch the data makes unpredictable).
+	var zz [blockSize]int32
+	var nz uint64
 	for zig := 1; zig < blockSize; zig++ {
-		ac := quantize(b[unzig[zig]], 8*int32(qt[zig]), rc[zig])
-		if ac == 0 {
-			runLength++
-		} else {
-			for runLength > 15 {
-				e.emitHuff(h, 0xf0)
-				runLength -= 16
-			}
-			e.emitHuffRLE(h, runLength, ac)
-			runLength = 0
-		}
+		v := quantize(b[unzig[zig]], 8*int32(qt[zig]), rc[zig])
+		zz[zig] = v
+		nz |= uint64((v|-v)>>31&1) << zig
 	}
-	if runLength > 0 {
+	h, last := huffIndex(2*q+1), 0
+	for nz != 0 {
+		zig := bits.TrailingZeros64(nz)
+		nz &= nz - 1
+		runLength := int32(zig - last - 1)
+		for runLength > 15 {
+			e.emitHuff(h, 0xf0)
+			runLength -= 16
+		}
+		e.emitHuffRLE(h, runLength, zz[zig])
+		last = zig
+	}
+	if last != blockSize-1 {
 		e.emitHuff(h, 0x00)
 	}
 	return dc
