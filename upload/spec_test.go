@@ -224,43 +224,6 @@ func specValues(p *pipeline.Profile, name string) []string {
 	return p.Params[name]
 }
 
-// setParam sets one parameter on req (with what it needs to be valid).
-func setParam(req *upload.Request, name, v string) bool {
-	atoi := func() *int { n, _ := strconv.Atoi(v); return &n }
-	switch name {
-	case "n":
-		req.N = *atoi()
-	case "size":
-		req.Size = v
-	case "quality":
-		req.Quality = v
-	case "background":
-		req.Background = v
-	case "output_format":
-		req.OutputFormat = v
-	case "output_compression":
-		req.OutputCompression = atoi()
-		if req.OutputFormat == "" {
-			req.OutputFormat = "jpeg"
-		}
-	case "input_fidelity":
-		req.InputFidelity = v
-	case "moderation":
-		req.Moderation = v
-	case "response_format":
-		req.ResponseFormat = v
-	case "user":
-		req.User = v
-	case "stream":
-		req.Stream = v == "true"
-	case "partial_images":
-		req.Stream, req.PartialImages = true, atoi()
-	default:
-		return false
-	}
-	return true
-}
-
 // specVariants lists the requests to validate for p in enc.
 func specVariants(t *testing.T, p *pipeline.Profile, enc upload.Encoding) []specVariant {
 	base := func(images int, mask bool) *upload.Request {
@@ -298,15 +261,15 @@ func specVariants(t *testing.T, p *pipeline.Profile, enc upload.Encoding) []spec
 				continue // notSendable: custom sizes in JSON
 			}
 			req := base(1, false)
-			if !setParam(req, name, v) {
-				t.Errorf("%s: no spec variant for parameter %q (add it to setParam)", p.Name, name)
+			if !uploadtest.SetParam(req, name, v) {
+				t.Errorf("%s: no spec variant for parameter %q (add it to uploadtest.SetParam)", p.Name, name)
 				break
 			}
 			vs = append(vs, specVariant{name: name + "=" + v, req: req})
 			if name == "output_compression" && p.ParamAllowed("output_format", "webp") {
 				req := base(1, false)
 				req.OutputFormat = "webp"
-				setParam(req, name, v)
+				uploadtest.SetParam(req, name, v)
 				vs = append(vs, specVariant{name: name + "=" + v + " webp", req: req})
 			}
 		}

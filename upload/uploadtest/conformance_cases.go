@@ -255,49 +255,52 @@ func ParamsRequest(p *pipeline.Profile, enc upload.Encoding, stream bool) (req *
 			skipped[name] = "accepted in a JSON body only"
 			continue
 		}
+		var v string
 		switch name {
 		case "n":
-			req.N = 1
+			v = "1"
 			if p.MaxN >= 2 && p.ParamAllowed("n", "2") {
-				req.N = 2
+				v = "2"
 			}
 		case "size":
-			req.Size = pick(name, fmt.Sprintf("%dx%d", side, side), "1024x1024")
+			v = pick(name, fmt.Sprintf("%dx%d", side, side), "1024x1024")
 		case "quality":
-			req.Quality = pick(name, "high")
+			v = pick(name, "high")
 		case "background":
-			req.Background = pick(name, "transparent")
+			v = pick(name, "transparent")
 		case "output_format":
-			req.OutputFormat = pick(name, "webp", "jpeg")
+			v = pick(name, "webp", "jpeg")
 		case "output_compression":
-			// set below, once output_format is known
+			continue // set below, once output_format is known
 		case "input_fidelity":
-			req.InputFidelity = pick(name, "high")
+			v = pick(name, "high")
 		case "moderation":
-			req.Moderation = pick(name, "low")
+			v = pick(name, "low")
 		case "response_format":
-			req.ResponseFormat = pick(name, "url")
+			v = pick(name, "url")
 		case "user":
-			req.User = "conformance-user-1"
+			v = "conformance-user-1"
 		case "aspect_ratio":
-			req.AspectRatio = pick(name, "1:1") // ~1 MP square: no resize
+			v = pick(name, "1:1") // ~1 MP square: no resize
 		case "stream", "partial_images":
 			if !stream {
 				skipped[name] = "the driver does not stream"
 				continue
 			}
-			req.Stream = true
-			req.PartialImages = new(2)
+			name, v = "partial_images", "2"
 		default:
+			v = pick(name, "x")
+		}
+		if !SetParam(req, name, v) {
 			if req.Extra == nil {
 				req.Extra = map[string]string{}
 			}
-			req.Extra[name] = pick(name, "x")
+			req.Extra[name] = v
 		}
 	}
 	if p.TakesParam("output_compression") {
 		if f := req.OutputFormat; f == "jpeg" || f == "webp" {
-			req.OutputCompression = new(80)
+			SetParam(req, "output_compression", "80")
 		} else {
 			skipped["output_compression"] = "needs output_format jpeg or webp"
 		}
