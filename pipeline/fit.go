@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"image"
+	"sync/atomic"
 
 	"github.com/imgprep/imgprep/codecs"
 )
@@ -68,8 +69,16 @@ func (j *job) finishEarly(s *codecs.JPEGStream) (data []byte, ok bool, err error
 	if data, err = s.Bytes(); err != nil {
 		return nil, false, err
 	}
-	return data, int64(len(data)) <= j.plan.Budget, nil
+	if int64(len(data)) > j.plan.Budget {
+		return nil, false, nil
+	}
+	earlyUsed.Add(1)
+	return data, true, nil
 }
+
+// earlyUsed counts the outputs taken from an encoding that ran alongside
+// the render (for tests).
+var earlyUsed atomic.Int64
 
 // qualityFactor is how much to lower the quality when the output is delta
 // times the budget (as imgproxy's save_fit_bytes does).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testcorpus"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
 // streamCases are the option sets the streamed render is compared on:
@@ -154,5 +155,44 @@ func waitGoroutines(t *testing.T, n int) {
 			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestEarlyEncoding checks when the JPEG output is encoded while the
+// render runs: for an upright photo resized to JPEG it is, and the bytes
+// are those of encoding afterwards; over a byte budget that forces a
+// lower quality, the early encoding is dropped and the result is still
+// the reference's; with an orientation to apply it is not attempted.
+func TestEarlyEncoding(t *testing.T) {
+	defer func() { noStream = false }()
+	up := testimg.MarkerImage(1200, 900)
+	cases := []struct {
+		name  string
+		o     int
+		opts  Options
+		early bool
+	}{
+		{"upright", 1, Options{Force: true, MaxSide: 800, Quality: 90}, true},
+		{"over budget", 1, Options{Force: true, MaxSide: 800, Quality: 100}, false},
+		{"orientation 6", 6, Options{Force: true, MaxSide: 800, Quality: 90}, false},
+	}
+	for _, c := range cases {
+		data := testimg.OrientedJPEG(t, up, c.o)
+		if c.name == "over budget" {
+			// One byte less than the output at this quality.
+			p, _ := Lookup("gpt-image-1")
+			res, err := PrepareOne(context.Background(), Input{Name: "in", Data: data}, p, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.opts.MaxBytes = int64(len(res.Data) - 1)
+		}
+		before := earlyUsed.Load()
+		if err := prepareBoth(data, "gpt-image-1", c.opts); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if used := earlyUsed.Load() > before; used != c.early {
+			t.Errorf("%s: early encoding used %v, want %v", c.name, used, c.early)
+		}
 	}
 }
