@@ -1,7 +1,6 @@
 package codecs
 
 import (
-	"bytes"
 	"image"
 
 	"github.com/imgprep/imgprep/codecs/internal/jpegenc"
@@ -13,8 +12,7 @@ import (
 // Bytes codes the rest on all cores. The result is exactly EncodeBytes'
 // for the finished image.
 type JPEGStream struct {
-	s    *jpegenc.Stream
-	opts EncodeOptions
+	s *jpegenc.Stream
 }
 
 // NewJPEGStream starts encoding img with opts (whose Format must be
@@ -31,7 +29,7 @@ func NewJPEGStream(img image.Image, opts EncodeOptions) (*JPEGStream, error) {
 	if err != nil {
 		return nil, encodeErr(JPEG, err)
 	}
-	return &JPEGStream{s: s, opts: opts}, nil
+	return &JPEGStream{s: s}, nil
 }
 
 // Advance reports that the first n rows of the image are final; the rows
@@ -48,9 +46,5 @@ func (s *JPEGStream) Bytes() (data []byte, err error) {
 			data, err = nil, newErr(JPEG, ErrEncode, "encoder panic: %v", r)
 		}
 	}()
-	var buf bytes.Buffer
-	if err := s.s.Finish(&buf); err != nil {
-		return nil, encodeErr(JPEG, err)
-	}
-	return buf.Bytes(), nil
+	return s.s.Bytes(), nil
 }

@@ -100,6 +100,12 @@ func (s *Stream) writeRow(ce *encoder, r int) {
 // goroutines, and writes the whole file to w (all of m's rows must be
 // final).
 func (s *Stream) Finish(w io.Writer) error {
+	_, err := w.Write(s.Bytes())
+	return err
+}
+
+// Bytes is Finish returning the file.
+func (s *Stream) Bytes() []byte {
 	rest := s.codeRest()
 	size := len(s.head.out) + 1024
 	for _, o := range rest {
@@ -123,8 +129,7 @@ func (s *Stream) Finish(w io.Writer) error {
 		e.write(o)
 	}
 	e.write([]byte{0xff, 0xd9})
-	_, err := w.Write(e.out)
-	return err
+	return e.out
 }
 
 // codeRest codes rows [next, rows) in chunks on all cores and returns the
