@@ -5,6 +5,7 @@ import (
 	"image/draw"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/raster"
 )
 
 // Decode reads a mask file (any format codecs decodes; masks painted in
@@ -23,7 +24,7 @@ func Decode(b []byte) (image.Image, error) {
 	b0 := img.Bounds()
 	n := image.NewNRGBA(image.Rect(0, 0, b0.Dx(), b0.Dy()))
 	draw.Draw(n, n.Rect, img, b0.Min, draw.Src)
-	return orient(n, info.Orientation), nil
+	return raster.Orient(n, info.Orientation), nil
 }
 
 // trimPrefix drops the "codecs: " prefix of a wrapped message.
@@ -33,41 +34,6 @@ func trimPrefix(s string) string {
 		return s[len(p):]
 	}
 	return s
-}
-
-// orient applies EXIF orientation o (2..8) to src (Rect at the origin).
-func orient(src *image.NRGBA, o int) *image.NRGBA {
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if o >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
-	for y := range dh {
-		for x := range dw {
-			var sx, sy int // stored pixel shown at upright (x, y)
-			switch o {
-			case 2:
-				sx, sy = w-1-x, y
-			case 3:
-				sx, sy = w-1-x, h-1-y
-			case 4:
-				sx, sy = x, h-1-y
-			case 5:
-				sx, sy = y, x
-			case 6:
-				sx, sy = y, h-1-x
-			case 7:
-				sx, sy = w-1-y, h-1-x
-			case 8:
-				sx, sy = w-1-y, x
-			default:
-				sx, sy = x, y
-			}
-			copy(dst.Pix[y*dst.Stride+4*x:y*dst.Stride+4*x+4], src.Pix[sy*src.Stride+4*sx:])
-		}
-	}
-	return dst
 }
 
 // Encode writes m as the PNG the edit API wants: RGBA (colour type 6),
