@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -42,7 +43,7 @@ func BenchmarkPrepare(b *testing.B) {
 			name += "/" + c.variant
 		}
 		b.Run(name, func(b *testing.B) {
-			p, err := pipeline.Lookup(c.model)
+			p, err := model.Lookup(c.model)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -79,7 +80,7 @@ func BenchmarkPrepareBatch16(b *testing.B) {
 			pipeline.Options{MaxSide: 1536}},
 		{"fixtures", []string{"png16", "webp-rgba"}, pipeline.Options{MaxSide: 512}},
 	}
-	p, err := pipeline.Lookup("gpt-image-1")
+	p, err := model.Lookup("gpt-image-1")
 	if err != nil {
 		b.Fatal(err)
 	}

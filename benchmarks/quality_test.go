@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/disintegration/imaging"
+
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -103,9 +105,9 @@ func TestQualityScaledDecode(t *testing.T) {
 // prepareVsSlow prepares data for model and returns the PSNR of the
 // content area against the slow path's rendering of the plan (upright is
 // the slow, full-size upright decode); padding must be transparent.
-func prepareVsSlow(t *testing.T, in string, data []byte, upright *image.NRGBA, model string, o pipeline.Options) float64 {
+func prepareVsSlow(t *testing.T, in string, data []byte, upright *image.NRGBA, name string, o pipeline.Options) float64 {
 	t.Helper()
-	p, err := pipeline.Lookup(model)
+	p, err := model.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +122,7 @@ func prepareVsSlow(t *testing.T, in string, data []byte, upright *image.NRGBA, m
 	pl := res.Plan
 	ref := imaging.Resize(imaging.Crop(upright, pl.Crop.Image()), pl.Resize.W, pl.Resize.H, imaging.Lanczos)
 	v := psnrRGB(imaging.Crop(got, pl.Content.Image()), ref)
-	t.Logf("%s %s max side %d: %dx%d content in %dx%d %s, PSNR vs slow path %.2f dB", model, in, o.MaxSide,
+	t.Logf("%s %s max side %d: %dx%d content in %dx%d %s, PSNR vs slow path %.2f dB", name, in, o.MaxSide,
 		pl.Resize.W, pl.Resize.H, pl.Canvas.W, pl.Canvas.H, pl.Format, v)
 	if pl.Padded() {
 		checkTransparentPadding(t, got, pl.Content.Image())

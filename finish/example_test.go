@@ -7,6 +7,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/finish"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -20,7 +21,7 @@ func ExampleFinish() {
 		fmt.Println(err)
 		return
 	}
-	p, _ := pipeline.Lookup("dall-e-2")
+	p, _ := model.Lookup("dall-e-2")
 	prepared, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "photo.jpg", Data: original}, p, pipeline.Options{})
 	if err != nil {
 		fmt.Println(err)

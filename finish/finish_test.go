@@ -12,6 +12,7 @@ import (
 	"github.com/imgprep/imgprep/finish"
 	"github.com/imgprep/imgprep/internal/raster"
 	"github.com/imgprep/imgprep/internal/testimg"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -43,7 +44,7 @@ type fixture struct {
 func newFixture(t *testing.T, editRect image.Rectangle) *fixture {
 	t.Helper()
 	orig := testimg.OrientedJPEG(t, gradient(600, 400), 6)
-	p, _ := pipeline.Lookup("dall-e-2")
+	p, _ := model.Lookup("dall-e-2")
 	res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "photo.jpg", Data: orig}, p, pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)

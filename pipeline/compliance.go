@@ -4,15 +4,16 @@ import (
 	"fmt"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 )
 
 // nonCompliance lists why an input cannot be sent as is; empty means it
 // complies with the model and with what the options ask.
-func nonCompliance(info codecs.Info, n int, p *Profile, o Options) []string {
+func nonCompliance(info codecs.Info, n int, p *model.Profile, o Options) []string {
 	var r []string
 	add := func(format string, a ...any) { r = append(r, fmt.Sprintf(format, a...)) }
 	if !p.Accepts(info.Format) {
-		add("%s input not accepted by %s (accepts %s)", info.Format, p.Name, formatList(p.Formats))
+		add("%s input not accepted by %s (accepts %s)", info.Format, p.Name, model.FormatList(p.Formats))
 	}
 	if o.Format != codecs.Unknown && o.Format != info.Format {
 		add("%s output requested", o.Format)

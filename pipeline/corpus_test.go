@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/imgprep/imgprep/internal/testimg"
 	"image"
 	"os"
 	"os/exec"
@@ -15,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imgprep/imgprep/internal/testimg"
+	"github.com/imgprep/imgprep/model"
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/raster"
@@ -114,7 +116,7 @@ func checkRejected(t *testing.T, e testcorpus.Entry, res *pipeline.Prepared, err
 }
 
 // checkOutput probes the prepared bytes and checks them against the model.
-func checkOutput(t *testing.T, name string, p *pipeline.Profile, res *pipeline.Prepared) {
+func checkOutput(t *testing.T, name string, p *model.Profile, res *pipeline.Prepared) {
 	t.Helper()
 	info, err := codecs.Probe(res.Data)
 	if err != nil {
@@ -159,7 +161,7 @@ func containsInt(v []int, x int) bool {
 
 // strictReaders asks vipsheader and ImageMagick's identify (when installed)
 // to read every output, and checks the size and band count they report.
-func strictReaders(t *testing.T, p *pipeline.Profile, files []preparedFile) {
+func strictReaders(t *testing.T, p *model.Profile, files []preparedFile) {
 	t.Helper()
 	if len(files) == 0 {
 		return
@@ -213,7 +215,7 @@ func strictReaders(t *testing.T, p *pipeline.Profile, files []preparedFile) {
 
 // identifyCheck runs ImageMagick's identify on files and checks the size
 // and channels it reports.
-func identifyCheck(t *testing.T, p *pipeline.Profile, byPath map[string]preparedFile, files []string, flags ...string) {
+func identifyCheck(t *testing.T, p *model.Profile, byPath map[string]preparedFile, files []string, flags ...string) {
 	t.Helper()
 	if len(files) == 0 {
 		return

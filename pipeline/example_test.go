@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -16,7 +17,7 @@ func ExamplePrepareOne() {
 		fmt.Println(err)
 		return
 	}
-	p, _ := pipeline.Lookup("dall-e-2")
+	p, _ := model.Lookup("dall-e-2")
 	res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "landscape_o6.jpg", Data: data}, p, pipeline.Options{})
 	if err != nil {
 		fmt.Println(err)
@@ -32,7 +33,7 @@ func ExamplePrepareOne() {
 // A plan is decided from the header alone and maps coordinates between the
 // original and the prepared image.
 func ExampleNewPlan() {
-	p, _ := pipeline.Lookup("dall-e-2")
+	p, _ := model.Lookup("dall-e-2")
 	pl, _ := pipeline.NewPlan(jpegInfo(4032, 3024, 1), 3_000_000, p, pipeline.Options{})
 	x, y := pl.ToPrepared(2016, 1512) // the photo's centre
 	fmt.Println(pl.Canvas, pl.Content, x, y)
@@ -43,7 +44,7 @@ func ExampleNewPlan() {
 // Several images for one gpt-image request are prepared concurrently.
 func ExamplePrepare() {
 	data, _ := os.ReadFile("../testdata/sample/gopher_alpha.png")
-	p, _ := pipeline.Lookup("gpt-image-1")
+	p, _ := model.Lookup("gpt-image-1")
 	res, err := pipeline.Prepare(context.Background(), []pipeline.Input{{Name: "a.png", Data: data}, {Name: "b.png", Data: data}}, p, pipeline.Options{})
 	fmt.Println(len(res), err, res[0].Passthrough)
 	// Output:

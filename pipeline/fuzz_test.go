@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -21,7 +22,7 @@ func FuzzPrepare(f *testing.F) {
 	}
 	models := []string{"dall-e-2", "gpt-image-1", "flux-kontext-pro"}
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
-		p, _ := pipeline.Lookup(models[int(which)%len(models)])
+		p, _ := model.Lookup(models[int(which)%len(models)])
 		o := pipeline.Options{MaxPixels: 4 << 20, Fit: []pipeline.Fit{pipeline.FitPad, pipeline.FitCrop}[int(which/3)%2]}
 		res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "fuzz", Data: data}, p, o)
 		if err != nil {

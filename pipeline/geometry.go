@@ -6,19 +6,20 @@ import (
 	"slices"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 )
 
 // NewPlan decides, from the probe alone, what Prepare will do with an input
 // of inputBytes bytes for profile p. No pixel is touched. It returns an
 // error when the input cannot be prepared (unsupported format, too many
 // pixels, animated with RejectAnimated, fit none with a wrong aspect).
-func NewPlan(info codecs.Info, inputBytes int, p *Profile, o Options) (*Plan, error) {
+func NewPlan(info codecs.Info, inputBytes int, p *model.Profile, o Options) (*Plan, error) {
 	return newPlan(info, inputBytes, p, o, 0)
 }
 
 // newPlan is NewPlan with step extra size reductions (used when the output
 // does not fit the byte budget at full size).
-func newPlan(info codecs.Info, inputBytes int, p *Profile, o Options, step int) (*Plan, error) {
+func newPlan(info codecs.Info, inputBytes int, p *model.Profile, o Options, step int) (*Plan, error) {
 	if err := o.validate(p); err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func admit(info codecs.Info, o Options) error {
 }
 
 // squareGeometry fills crop/resize/canvas/content for square-only models.
-func (pl *Plan) squareGeometry(p *Profile, o Options, step int) error {
+func (pl *Plan) squareGeometry(p *model.Profile, o Options, step int) error {
 	uw, uh := pl.Upright.W, pl.Upright.H
 	fit := o.fit()
 	if fit == FitNone && uw != uh {
@@ -111,7 +112,7 @@ func (pl *Plan) squareGeometry(p *Profile, o Options, step int) error {
 // squareSide picks the canvas side: the requested one, else the smallest
 // allowed side that holds base without downscaling (capped by MaxSide and
 // the largest side), then step sides smaller.
-func squareSide(p *Profile, o Options, base, step int) (int, error) {
+func squareSide(p *model.Profile, o Options, base, step int) (int, error) {
 	sides := slices.Clone(p.SquareSides)
 	slices.Sort(sides)
 	if len(sides) == 0 {
@@ -144,7 +145,7 @@ func squareSide(p *Profile, o Options, base, step int) (int, error) {
 
 // freeGeometry handles models that take any aspect: an exact canvas when
 // Width/Height are set, else a downscale to the model's and user's limits.
-func (pl *Plan) freeGeometry(p *Profile, o Options, step int) error {
+func (pl *Plan) freeGeometry(p *model.Profile, o Options, step int) error {
 	uw, uh := pl.Upright.W, pl.Upright.H
 	shrink := math.Pow(0.75, float64(step))
 	if o.Width > 0 {
@@ -216,7 +217,7 @@ func (pl *Plan) setFill(o Options) {
 }
 
 // chooseEncoding picks the output format, quality and alpha.
-func (pl *Plan) chooseEncoding(p *Profile, o Options) {
+func (pl *Plan) chooseEncoding(p *model.Profile, o Options) {
 	info := pl.Source
 	alphaWanted := info.HasAlpha || pl.Fill == "transparent" || p.RequireAlpha
 	f := o.Format
@@ -241,7 +242,7 @@ func (pl *Plan) chooseEncoding(p *Profile, o Options) {
 // autoFormat keeps the input's format where the model takes it (lossy WebP
 // only when this build can write it; not JPEG when alpha must be kept),
 // else PNG for images with alpha and graphics formats, JPEG for opaque photos.
-func autoFormat(src codecs.Format, alpha bool, p *Profile) codecs.Format {
+func autoFormat(src codecs.Format, alpha bool, p *model.Profile) codecs.Format {
 	keep := p.Accepts(src) && !(alpha && src == codecs.JPEG)
 	if keep && (src != codecs.WebP || codecs.LossyWebPAvailable()) {
 		return src

@@ -8,6 +8,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/mask"
+	"github.com/imgprep/imgprep/model"
 )
 
 // ErrMaskUnsupported: a mask was given for a model that takes none
@@ -24,12 +25,12 @@ type MaskOptions struct {
 
 // CheckMask returns an error matching ErrMaskUnsupported when p takes no
 // mask, naming the models that do.
-func CheckMask(p *Profile) error {
+func CheckMask(p *model.Profile) error {
 	if p.Mask {
 		return nil
 	}
 	var with []string
-	for _, q := range Profiles() {
+	for _, q := range model.Profiles() {
 		if q.Mask {
 			with = append(with, q.Name)
 		}
@@ -109,7 +110,7 @@ type PreparedMask struct {
 // resampling), encodes the PNG and validates it against the canvas size
 // and p.MaskMaxBytes. Pass the plan of the Prepared result: it is the one the
 // image followed.
-func PrepareMask(pl *Plan, p *Profile, m *image.Alpha, o MaskOptions) (*PreparedMask, error) {
+func PrepareMask(pl *Plan, p *model.Profile, m *image.Alpha, o MaskOptions) (*PreparedMask, error) {
 	if err := CheckMask(p); err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func PrepareMask(pl *Plan, p *Profile, m *image.Alpha, o MaskOptions) (*Prepared
 // it warns when the prepared image has no fully transparent pixel (nothing
 // would be edited), or when only the padding is transparent. For other
 // models, and on a decode error, it returns nil.
-func ImplicitMaskWarnings(res *Prepared, p *Profile) []string {
+func ImplicitMaskWarnings(res *Prepared, p *model.Profile) []string {
 	if !p.RequireAlpha || !p.Mask || res == nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 )
 
 // Fit says how a non-conforming aspect ratio is made to fit the canvas.
@@ -125,7 +126,7 @@ func (o Options) maxInputBytes() int64 {
 
 // budget returns the byte budget: the model's exclusive limit, lowered to
 // MaxBytes when that is smaller. The result is an inclusive maximum.
-func (o Options) budget(p *Profile) int64 {
+func (o Options) budget(p *model.Profile) int64 {
 	b := p.MaxBytes - 1
 	if o.MaxBytes > 0 && o.MaxBytes < b {
 		b = o.MaxBytes
@@ -134,12 +135,12 @@ func (o Options) budget(p *Profile) int64 {
 }
 
 // validate checks the options against a profile.
-func (o Options) validate(p *Profile) error {
+func (o Options) validate(p *model.Profile) error {
 	if _, err := ParseFit(string(o.Fit)); err != nil {
 		return err
 	}
 	if o.Format != codecs.Unknown && !p.Accepts(o.Format) {
-		return fmt.Errorf("pipeline: %s does not accept %s input (accepts %s)", p.Name, o.Format, formatList(p.Formats))
+		return fmt.Errorf("pipeline: %s does not accept %s input (accepts %s)", p.Name, o.Format, model.FormatList(p.Formats))
 	}
 	if (o.Width > 0) != (o.Height > 0) || o.Width < 0 || o.Height < 0 {
 		return fmt.Errorf("pipeline: give both width and height, or neither")
@@ -155,7 +156,7 @@ func (o Options) validate(p *Profile) error {
 	return nil
 }
 
-func sideAllowed(p *Profile, s int) bool {
+func sideAllowed(p *model.Profile, s int) bool {
 	if len(p.SquareSides) == 0 {
 		return s > 0
 	}
@@ -165,12 +166,4 @@ func sideAllowed(p *Profile, s int) bool {
 		}
 	}
 	return false
-}
-
-func formatList(fs []codecs.Format) string {
-	s := make([]string, len(fs))
-	for i, f := range fs {
-		s[i] = f.String()
-	}
-	return strings.Join(s, ", ")
 }

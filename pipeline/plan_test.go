@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
-func mustProfile(t *testing.T, name string) *pipeline.Profile {
+func mustProfile(t *testing.T, name string) *model.Profile {
 	t.Helper()
-	p, err := pipeline.Lookup(name)
+	p, err := model.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,32 +191,5 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 	}
 	if back.Content != pl.Content || back.Crop != pl.Crop || back.Source != pl.Source || back.Format != pl.Format {
 		t.Errorf("round trip changed the plan: %+v vs %+v", back, pl)
-	}
-}
-
-func TestRegisterCustomProfile(t *testing.T) {
-	p := &pipeline.Profile{Name: "acme-edit-test", Aliases: []string{"acme-alias-test"}, Formats: []codecs.Format{codecs.PNG}, MaxBytes: 1000, MaxImages: 1}
-	pipeline.Register(p)
-	got, err := pipeline.Lookup("ACME-ALIAS-TEST")
-	if err != nil || got != p {
-		t.Fatalf("Lookup alias = %v, %v", got, err)
-	}
-	for _, bad := range []*pipeline.Profile{nil, {Name: "acme-edit-test", Formats: p.Formats, MaxBytes: 1, MaxImages: 1}, {Name: "x-no-formats", MaxBytes: 1, MaxImages: 1}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("Register(%v) did not panic", bad)
-				}
-			}()
-			pipeline.Register(bad)
-		}()
-	}
-	if _, err := pipeline.Lookup("nope"); err == nil || !strings.Contains(err.Error(), "dall-e-2") {
-		t.Errorf("unknown model error should list known models: %v", err)
-	}
-	for _, name := range []string{"dall-e-2", "gpt-image-1", "gpt-image-1-all", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "flux-kontext-pro", "flux-kontext-max"} {
-		if _, err := pipeline.Lookup(name); err != nil {
-			t.Error(err)
-		}
 	}
 }

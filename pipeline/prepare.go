@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 )
 
 // Input is one image to prepare: a name for messages and its bytes.
@@ -33,7 +34,7 @@ type Prepared struct {
 // p.MaxImages, prepared concurrently. The result has one entry per input,
 // nil where that input failed; the error is then a *BatchError naming each
 // failed input. A cancelled context stops the work between steps.
-func Prepare(ctx context.Context, inputs []Input, p *Profile, o Options) ([]*Prepared, error) {
+func Prepare(ctx context.Context, inputs []Input, p *model.Profile, o Options) ([]*Prepared, error) {
 	if len(inputs) > p.MaxImages {
 		return nil, fmt.Errorf("pipeline: %d images, %s takes at most %d: %w", len(inputs), p.Name, p.MaxImages, ErrTooManyImages)
 	}
@@ -69,7 +70,7 @@ func Prepare(ctx context.Context, inputs []Input, p *Profile, o Options) ([]*Pre
 // PrepareOne readies a single input for profile p. Errors are *InputError
 // wrapping a codecs.FormatError (errors.Is with codecs.ErrCorrupt etc.) or
 // a pipeline error.
-func PrepareOne(ctx context.Context, in Input, p *Profile, o Options) (*Prepared, error) {
+func PrepareOne(ctx context.Context, in Input, p *model.Profile, o Options) (*Prepared, error) {
 	res, err := prepareOne(ctx, in, p, o)
 	if err != nil {
 		return nil, asInputError(0, in.Name, err)
@@ -85,7 +86,7 @@ func asInputError(i int, name string, err error) *InputError {
 	return &InputError{Index: i, Name: name, Err: err}
 }
 
-func prepareOne(ctx context.Context, in Input, p *Profile, o Options) (*Prepared, error) {
+func prepareOne(ctx context.Context, in Input, p *model.Profile, o Options) (*Prepared, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

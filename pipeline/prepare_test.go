@@ -5,11 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/imgprep/imgprep/internal/testimg"
 	"image"
 	"image/color"
 	"image/png"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testimg"
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/pipeline"

@@ -8,13 +8,14 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/raster"
+	"github.com/imgprep/imgprep/model"
 )
 
 // job carries one input through decode, render and encode-to-fit.
 type job struct {
 	ctx      context.Context
 	in       Input
-	p        *Profile
+	p        *model.Profile
 	o        Options
 	info     codecs.Info
 	plan     *Plan

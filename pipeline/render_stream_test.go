@@ -14,6 +14,7 @@ import (
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testcorpus"
 	"github.com/imgprep/imgprep/internal/testimg"
+	"github.com/imgprep/imgprep/model"
 )
 
 // streamCases are the option sets the streamed render is compared on:
@@ -34,8 +35,8 @@ var streamCases = []struct {
 
 // prepareBoth prepares data with and without streaming and reports how
 // the results differ (nil when the bytes and errors are identical).
-func prepareBoth(data []byte, model string, o Options) error {
-	p, err := Lookup(model)
+func prepareBoth(data []byte, name string, o Options) error {
+	p, err := model.Lookup(name)
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,7 @@ func TestStreamedRenderCancel(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	p, err := Lookup("gpt-image-1")
+	p, err := model.Lookup("gpt-image-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func TestEarlyEncoding(t *testing.T) {
 		data := testimg.OrientedJPEG(t, up, c.o)
 		if c.name == "over budget" {
 			// One byte less than the output at this quality.
-			p, _ := Lookup("gpt-image-1")
+			p, _ := model.Lookup("gpt-image-1")
 			res, err := PrepareOne(context.Background(), Input{Name: "in", Data: data}, p, c.opts)
 			if err != nil {
 				t.Fatal(err)

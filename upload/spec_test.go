@@ -34,7 +34,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/upload"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
@@ -181,7 +181,7 @@ type specVariant struct {
 // specImages are small files within every model's real limits: a 256 px
 // square RGBA PNG for dall-e-2 (its smallest side), 64 px PNG/JPEG/WebP
 // for GPT image models, and masks of the same size.
-func specImage(p *pipeline.Profile, i int) upload.File {
+func specImage(p *model.Profile, i int) upload.File {
 	if p.Square {
 		return upload.File{Name: "square.png", Data: uploadtest.SamplePNG(256, 256, true)}
 	}
@@ -194,7 +194,7 @@ func specImage(p *pipeline.Profile, i int) upload.File {
 	return upload.File{Name: fmt.Sprintf("in%d.png", i), Data: uploadtest.SamplePNG(64, 64, true)}
 }
 
-func specMask(p *pipeline.Profile) *upload.File {
+func specMask(p *model.Profile) *upload.File {
 	side := 64
 	if p.Square {
 		side = 256
@@ -204,7 +204,7 @@ func specMask(p *pipeline.Profile) *upload.File {
 
 // specValues are the values sent for each parameter: every listed value,
 // or representative ones for open parameters.
-func specValues(p *pipeline.Profile, name string) []string {
+func specValues(p *model.Profile, name string) []string {
 	switch name {
 	case "n":
 		return []string{"1", strconv.Itoa(p.MaxN)}
@@ -217,7 +217,7 @@ func specValues(p *pipeline.Profile, name string) []string {
 	case "partial_images":
 		return []string{"0", "1", "2", "3"}
 	case "size":
-		if len(p.Params[name]) == 0 && p.SizeRule != "" { // gpt-image-2: WxH by rule
+		if len(p.Params[name]) == 0 && p.SizeRule != nil { // gpt-image-2: WxH by rule
 			return []string{"auto", "1024x1024", "1536x864", "3840x2160", "1024x3072"}
 		}
 	}
@@ -225,7 +225,7 @@ func specValues(p *pipeline.Profile, name string) []string {
 }
 
 // specVariants lists the requests to validate for p in enc.
-func specVariants(t *testing.T, p *pipeline.Profile, enc upload.Encoding) []specVariant {
+func specVariants(t *testing.T, p *model.Profile, enc upload.Encoding) []specVariant {
 	base := func(images int, mask bool) *upload.Request {
 		r := &upload.Request{Model: p.Name, Prompt: "A cute baby sea otter wearing a beret"}
 		for i := range images {
@@ -285,7 +285,7 @@ func specVariants(t *testing.T, p *pipeline.Profile, enc upload.Encoding) []spec
 	return vs
 }
 
-func sortedParamNames(p *pipeline.Profile) []string {
+func sortedParamNames(p *model.Profile) []string {
 	names := make([]string, 0, len(p.Params))
 	for k := range p.Params {
 		names = append(names, k)
@@ -329,7 +329,7 @@ func TestSpec(t *testing.T) {
 		// nothing.
 		rec.take()
 		u := open(t, "openai-multipart", bases["brackets"], "")
-		gpt, err := pipeline.Lookup("gpt-image-1")
+		gpt, err := model.Lookup("gpt-image-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +345,7 @@ func TestSpec(t *testing.T) {
 	})
 
 	sent := 0
-	for _, p := range pipeline.Profiles() {
+	for _, p := range model.Profiles() {
 		for _, alias := range p.Aliases {
 			if _, ok := outOfSpec[alias]; !ok {
 				t.Errorf("alias %s of %s is neither validated nor listed in outOfSpec", alias, p.Name)

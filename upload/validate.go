@@ -4,12 +4,11 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/imgprep/imgprep/codecs"
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 )
 
 // MaxDataURLBytes is the longest image_url a JSON edit body takes (20 MiB).
@@ -74,7 +73,7 @@ var reserved = []string{"model", "prompt", "image", "image[]", "images", "mask"}
 // 0..100 and only with jpeg/webp output, background=transparent only with
 // png/webp output, partial_images only with stream, no response_format for
 // GPT image models. Every error matches ErrInvalidRequest.
-func (r *Request) Validate(p *pipeline.Profile, enc Encoding) error {
+func (r *Request) Validate(p *model.Profile, enc Encoding) error {
 	if r == nil {
 		return invalid("nil request")
 	}
@@ -83,14 +82,14 @@ func (r *Request) Validate(p *pipeline.Profile, enc Encoding) error {
 	}
 	if p == nil {
 		var err error
-		if p, err = pipeline.Lookup(r.Model); err != nil {
-			return &kindError{kind: ErrInvalidRequest, msg: "upload: " + Redact(strings.TrimPrefix(err.Error(), "pipeline: ")), cause: err}
+		if p, err = model.Lookup(r.Model); err != nil {
+			return &kindError{kind: ErrInvalidRequest, msg: "upload: " + Redact(err.Error()), cause: err}
 		}
 	}
 	if enc < Multipart || enc > RelayJSON {
 		return invalid("unknown encoding %s", enc)
 	}
-	gpt := isGPTImage(p.Name)
+	gpt := p.GPTImage()
 	if enc == JSON && !gpt {
 		return invalid("model %s does not take a JSON edit body (GPT image models only); use multipart", r.Model)
 	}
@@ -111,7 +110,7 @@ func (r *Request) Validate(p *pipeline.Profile, enc Encoding) error {
 	return r.validateExtra()
 }
 
-func (r *Request) validatePrompt(p *pipeline.Profile) error {
+func (r *Request) validatePrompt(p *model.Profile) error {
 	if strings.TrimSpace(r.Prompt) == "" {
 		return invalid("prompt is empty")
 	}
@@ -121,7 +120,7 @@ func (r *Request) validatePrompt(p *pipeline.Profile) error {
 	return nil
 }
 
-func (r *Request) validateFiles(p *pipeline.Profile, enc Encoding) error {
+func (r *Request) validateFiles(p *model.Profile, enc Encoding) error {
 	if len(r.Images) == 0 {
 		return invalid("no input image")
 	}
@@ -137,7 +136,7 @@ func (r *Request) validateFiles(p *pipeline.Profile, enc Encoding) error {
 			return err
 		}
 		if ft := f.Format(); !p.Accepts(ft) {
-			return invalid("%s: %s is not accepted by %s (accepts %s)", what, ft, r.Model, formatList(p.Formats))
+			return invalid("%s: %s is not accepted by %s (accepts %s)", what, ft, r.Model, model.FormatList(p.Formats))
 		}
 	}
 	if r.Mask == nil {
@@ -175,7 +174,7 @@ func checkFile(what string, f File, maxBytes int64, enc Encoding) error {
 	return nil
 }
 
-func (r *Request) checkParam(p *pipeline.Profile, enc Encoding, gpt bool, pr param) error {
+func (r *Request) checkParam(p *model.Profile, enc Encoding, gpt bool, pr param) error {
 	perr := func(reason string, allowed ...string) error {
 		return &ParamError{Model: r.Model, Param: pr.name, Value: pr.value, Reason: reason, Allowed: allowed}
 	}
@@ -188,18 +187,16 @@ func (r *Request) checkParam(p *pipeline.Profile, enc Encoding, gpt bool, pr par
 	if !p.ParamAllowed(pr.name, pr.value) {
 		return perr("", p.Params[pr.name]...)
 	}
-	for _, j := range p.JSONOnlyParams {
-		if j == pr.name && enc == Multipart {
-			return perr("only accepted in a JSON body; use the openai-json uploader")
-		}
+	if p.JSONOnly(pr.name) && enc == Multipart {
+		return perr("only accepted in a JSON body; use the openai-json uploader")
 	}
 	switch pr.name {
 	case "size":
-		if len(p.Params["size"]) == 0 && p.SizeRule != "" && !sizeRuleOK(pr.value) {
-			return perr(p.SizeRule)
+		if len(p.Params["size"]) == 0 && p.SizeRule != nil && !p.SizeRule.Allows(pr.value) {
+			return perr(p.SizeRule.String())
 		}
-		if enc == JSON && !slices.Contains(jsonSizes, pr.value) {
-			return perr("the JSON edit body (EditImageBodyJsonParam) takes only these sizes; send other sizes as multipart", jsonSizes...)
+		if enc == JSON && !slices.Contains(model.JSONBodySizes, pr.value) {
+			return perr("the JSON edit body (EditImageBodyJsonParam) takes only these sizes; send other sizes as multipart", model.JSONBodySizes...)
 		}
 	case "output_compression":
 		if c := *r.OutputCompression; c < 0 || c > 100 {
@@ -239,39 +236,4 @@ func (r *Request) validateExtra() error {
 		}
 	}
 	return nil
-}
-
-// isGPTImage reports whether a model name is a GPT image model.
-func isGPTImage(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "gpt-image") || strings.HasPrefix(n, "chatgpt-image")
-}
-
-func formatList(fs []codecs.Format) string {
-	s := make([]string, len(fs))
-	for i, f := range fs {
-		s[i] = f.String()
-	}
-	return strings.Join(s, ", ")
-}
-
-// jsonSizes are the size values of the official JSON edit body's schema
-// (EditImageBodyJsonParam), narrower than the multipart field, which also
-// takes gpt-image-2's custom WxH sizes.
-var jsonSizes = []string{"auto", "1024x1024", "1536x1024", "1024x1536"}
-
-// sizeRuleOK applies gpt-image-2's size rule (pipeline.Profile.SizeRule):
-// "auto", or WxH with both sides multiples of 16, an aspect ratio between
-// 1:3 and 3:1, the long side at most 3840 and the short side at most 2160.
-func sizeRuleOK(v string) bool {
-	if v == "auto" {
-		return true
-	}
-	a, b, ok := strings.Cut(v, "x")
-	w, err1 := strconv.Atoi(a)
-	h, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || w <= 0 || h <= 0 {
-		return false
-	}
-	return w%16 == 0 && h%16 == 0 && max(w, h) <= 3840 && min(w, h) <= 2160 && max(w, h) <= 3*min(w, h)
 }

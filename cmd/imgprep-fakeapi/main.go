@@ -1,7 +1,7 @@
 // Command imgprep-fakeapi runs the fake OpenAI-compatible image edit server
 // of package uploadtest, for trying imgprep (or any client) offline:
 //
-//	go run ./cmd/imgprep-fakeapi -addr 127.0.0.1:8089 [-key K] [-async] [-url-results]
+//	go run ./cmd/imgprep-fakeapi -addr 127.0.0.1:8089 [-key K] [-async] [-url-results] [-models FILE]
 //
 // It prints the base URL (ending in /v1) on the first line of stdout and
 // serves until SIGINT or SIGTERM, then shuts down gracefully. Faults can be
@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
 
@@ -53,8 +54,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&o.MaxBodyBytes, "max-body", 0, "request body limit in bytes (0: 64 MiB)")
 	fs.StringVar(&o.MultipartFieldImage, "image-field", "", `only accept this multipart image field ("image" or "image[]"; empty: both)`)
 	fs.BoolVar(&o.StrictSquareSides, "strict-sides", false, "require dall-e-2 inputs to be 256, 512 or 1024 px square")
+	models := fs.String("models", "", "JSON file of extra model profiles (as 'imgprep models --json' prints), for a relay's own model names")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *models != "" {
+		f, err := os.Open(*models)
+		if err != nil {
+			return err
+		}
+		err = model.Load(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *models, err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())

@@ -30,7 +30,7 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return flagErr(err)
 	}
-	p, opts, err := f.prep.resolve()
+	p, opts, err := f.prep.resolve(env)
 	if err != nil {
 		return usageErr(env, "edit", "%v", renamePrepFlags(err))
 	}

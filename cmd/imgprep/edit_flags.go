@@ -167,7 +167,7 @@ func (f *editFlags) request(uploader string) (*upload.Request, error) {
 		return nil, err
 	}
 	r := &upload.Request{
-		Model: f.prep.model, Prompt: f.prompt, N: f.n,
+		Model: f.prep.model.name, Prompt: f.prompt, N: f.n,
 		Size: f.size, Quality: f.quality, Background: f.background, OutputFormat: f.outputFormat,
 		InputFidelity: f.inputFidelity, Moderation: f.moderation, ResponseFormat: f.responseFmt,
 		User: f.user, AspectRatio: f.aspectRatio, Extra: extra,

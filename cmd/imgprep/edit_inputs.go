@@ -8,6 +8,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/mask"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 	"github.com/imgprep/imgprep/upload"
 )
@@ -45,7 +46,7 @@ type editInput struct {
 // prepareEdit reads and prepares every input for p, then builds the mask
 // for the first one with prep's code. A rejected input prints one line
 // naming it; the exit code is then 1 (else -1: go on).
-func prepareEdit(ctx context.Context, env *cliEnv, f *editFlags, p *pipeline.Profile, o pipeline.Options, files []string) (*editInputs, int) {
+func prepareEdit(ctx context.Context, env *cliEnv, f *editFlags, p *model.Profile, o pipeline.Options, files []string) (*editInputs, int) {
 	in := &editInputs{files: files, warnings: make([][]string, len(files))}
 	reject := func(file string, err error) { fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", file, oneLine(err)) }
 	var inputs []pipeline.Input
@@ -96,7 +97,7 @@ func prepareEdit(ctx context.Context, env *cliEnv, f *editFlags, p *pipeline.Pro
 
 // buildMask makes the first image's mask and preview in memory with
 // prepMask.prepare (as prep does, but nothing is written here).
-func (in *editInputs) buildMask(f *editFlags, p *pipeline.Profile) error {
+func (in *editInputs) buildMask(f *editFlags, p *model.Profile) error {
 	pm := &f.mask
 	first := in.prepared[0]
 	if pm.wanted() || pm.preview || p.RequireAlpha {

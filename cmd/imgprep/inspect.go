@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -28,7 +29,7 @@ func runInspect(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return flagErr(err)
 	}
-	p, opts, err := pf.resolve()
+	p, opts, err := pf.resolve(env)
 	if err != nil {
 		return usageErr(env, "inspect", "%v", err)
 	}
@@ -64,7 +65,7 @@ func runInspect(ctx context.Context, env *cliEnv, args []string) int {
 	return code
 }
 
-func inspectFile(file string, p *pipeline.Profile, o pipeline.Options) inspectItem {
+func inspectFile(file string, p *model.Profile, o pipeline.Options) inspectItem {
 	it := inspectItem{File: file}
 	data, err := readInput(file, pipelineInputLimit(o))
 	if err != nil {
@@ -87,7 +88,7 @@ func inspectFile(file string, p *pipeline.Profile, o pipeline.Options) inspectIt
 }
 
 // describe renders one inspected file for people.
-func describe(it inspectItem, p *pipeline.Profile) string {
+func describe(it inspectItem, p *model.Profile) string {
 	in, pl := it.Info, it.Plan
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s %dx%d %s %d-bit", filepath.Base(it.File), in.Format, in.Width, in.Height, in.Color, in.BitDepth)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,10 +14,7 @@ import (
 // runCLI runs the command in-process and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	code = run(context.Background(), env, args)
-	return code, out.String(), errb.String()
+	return runCLIEnv(t, nil, args...)
 }
 
 // sample returns the path of a bundled sample image.

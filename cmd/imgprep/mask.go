@@ -12,6 +12,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/mask"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -293,7 +294,7 @@ func (pm *prepMask) wanted() bool { return pm.spec.given() || pm.editablePadding
 
 // setup checks the flags against the profile and reads the mask file
 // before any input is prepared. It returns an exit code, or -1 to go on.
-func (pm *prepMask) setup(env *cliEnv, p *pipeline.Profile, firstInput string) int {
+func (pm *prepMask) setup(env *cliEnv, p *model.Profile, firstInput string) int {
 	if err := pm.spec.check(); err != nil {
 		return usageErr(env, "prep", "%v", err)
 	}
@@ -327,7 +328,7 @@ type output struct {
 
 // prepare makes the mask and preview for the first input's prepared
 // image, fills in the report item and returns the extra files to write.
-func (pm *prepMask) prepare(res *pipeline.Prepared, p *pipeline.Profile, input, dir string, it *prepItem, claimed map[string]string) ([]output, error) {
+func (pm *prepMask) prepare(res *pipeline.Prepared, p *model.Profile, input, dir string, it *prepItem, claimed map[string]string) ([]output, error) {
 	pl := res.Plan
 	var outs []output
 	var edit *image.Alpha

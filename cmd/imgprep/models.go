@@ -7,12 +7,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 )
 
 func runModels(_ context.Context, env *cliEnv, args []string) int {
 	fs := newFlagSet("models", env.stderr)
-	asJSON := fs.Bool("json", false, "print the profiles as JSON")
+	asJSON := fs.Bool("json", false, "print the profiles as JSON, in the format --models reads")
+	var mf modelFlags
+	mf.registerFile(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErr(err)
@@ -20,9 +22,17 @@ func runModels(_ context.Context, env *cliEnv, args []string) int {
 	if len(pos) > 0 {
 		return usageErr(env, "models", "takes no arguments, got %q", pos[0])
 	}
-	profiles := pipeline.Profiles()
+	if err := mf.load(env); err != nil {
+		fmt.Fprintf(env.stderr, "imgprep: %v\n", err)
+		return exitUsage
+	}
+	profiles := model.Profiles()
 	if *asJSON {
-		return writeJSON(env, profiles)
+		if err := model.Encode(env.stdout, profiles); err != nil {
+			fmt.Fprintf(env.stderr, "imgprep: writing JSON: %v\n", err)
+			return exitRejected
+		}
+		return exitOK
 	}
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tALIASES\tFORMATS\tMAX BYTES\tIMAGES\tGEOMETRY\tALPHA\tMASK\tNOTES")
@@ -42,12 +52,8 @@ func runModels(_ context.Context, env *cliEnv, args []string) int {
 	return exitOK
 }
 
-func formats(p *pipeline.Profile) string {
-	s := make([]string, len(p.Formats))
-	for i, f := range p.Formats {
-		s[i] = f.String()
-	}
-	return strings.Join(s, ",")
+func formats(p *model.Profile) string {
+	return strings.ReplaceAll(model.FormatList(p.Formats), " ", "")
 }
 
 func joinInts(v []int, sep string) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -47,7 +48,7 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 	if err != nil {
 		return flagErr(err)
 	}
-	p, opts, err := pf.resolve()
+	p, opts, err := pf.resolve(env)
 	if err != nil {
 		return usageErr(env, "prep", "%v", err)
 	}
@@ -94,7 +95,7 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 
 // prepFile prepares one file and writes its output, and with pm its mask
 // and preview (all or none of them); errors go into the item.
-func prepFile(ctx context.Context, file, dir string, p *pipeline.Profile, o pipeline.Options, force, writePlan bool, claimed map[string]string, pm *prepMask) prepItem {
+func prepFile(ctx context.Context, file, dir string, p *model.Profile, o pipeline.Options, force, writePlan bool, claimed map[string]string, pm *prepMask) prepItem {
 	it := prepItem{Input: file}
 	fail := func(err error) prepItem { it.Error = oneLine(err); return it }
 	data, err := readInput(file, pipelineInputLimit(o))

@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
 // prepFlags are the preparation flags shared by inspect, prep and edit.
 type prepFlags struct {
-	model      string
+	model      modelFlags
 	fit        string
 	format     string
 	maxSide    int
@@ -29,7 +30,7 @@ type prepFlags struct {
 }
 
 func (f *prepFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.model, "model", "", "target model (see 'imgprep models'); required")
+	f.model.register(fs)
 	fs.StringVar(&f.fit, "fit", "pad", "aspect policy for square models or --size: pad, crop or none (reject)")
 	fs.StringVar(&f.format, "format", "auto", "output format: auto, png, jpeg or webp")
 	fs.IntVar(&f.maxSide, "max-side", 0, "cap the longer side in pixels (0 = model limit)")
@@ -45,12 +46,9 @@ func (f *prepFlags) register(fs *flag.FlagSet) {
 }
 
 // resolve turns the flags into a profile and options.
-func (f *prepFlags) resolve() (*pipeline.Profile, pipeline.Options, error) {
+func (f *prepFlags) resolve(env *cliEnv) (*model.Profile, pipeline.Options, error) {
 	var o pipeline.Options
-	if f.model == "" {
-		return nil, o, fmt.Errorf("--model is required (see 'imgprep models')")
-	}
-	p, err := pipeline.Lookup(f.model)
+	p, err := f.model.profile(env)
 	if err != nil {
 		return nil, o, err
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/upload"
 )
 
@@ -134,7 +134,7 @@ func RunConformanceWith(t *testing.T, driver string, caps Capabilities, open fun
 	for _, cs := range cases {
 		names[cs.name] = true
 	}
-	for _, p := range pipeline.Profiles() {
+	for _, p := range model.Profiles() {
 		names["params/"+p.Name] = true
 	}
 	for name := range caps.Skip {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/codecs"
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/upload"
 )
 
@@ -204,7 +204,7 @@ func (c *conformance) maskDallE2(t *testing.T) {
 // params sends, for every registered model, one request with every
 // parameter the model accepts set to a valid value.
 func (c *conformance) params(t *testing.T) {
-	for _, p := range pipeline.Profiles() {
+	for _, p := range model.Profiles() {
 		c.run(t, p.Name, func(t *testing.T) { c.paramsFor(t, p) })
 	}
 }
@@ -215,7 +215,7 @@ func (c *conformance) params(t *testing.T) {
 // square RGBA PNG for square models, two images where more than one is
 // taken, a mask where one is taken). skipped names the accepted
 // parameters left out and why.
-func ParamsRequest(p *pipeline.Profile, enc upload.Encoding, stream bool) (req *upload.Request, skipped map[string]string) {
+func ParamsRequest(p *model.Profile, enc upload.Encoding, stream bool) (req *upload.Request, skipped map[string]string) {
 	side := gptSide // a square input of the output size is not resized
 	if p.Square {
 		side = 256
@@ -311,7 +311,7 @@ func ParamsRequest(p *pipeline.Profile, enc upload.Encoding, stream bool) (req *
 	return req, skipped
 }
 
-func (c *conformance) paramsFor(t *testing.T, p *pipeline.Profile) {
+func (c *conformance) paramsFor(t *testing.T, p *model.Profile) {
 	req, skipped := ParamsRequest(p, c.caps.Encoding, c.caps.Stream && !c.caps.Async)
 	for _, k := range sortedKeys(skipped) {
 		t.Logf("%s: %s not sent: %s", p.Name, k, skipped[k])

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 )
 
 // EditColor is the colour the fake edit paints into the edit area: the
@@ -108,7 +109,7 @@ func flatten(img image.Image) draw.Image {
 // outputSize picks the result size: the size parameter when it is WxH,
 // otherwise the model family's default for the input's shape.
 func (j *job) outputSize(sw, sh int) (w, h int) {
-	if w, h, ok := parseSize(j.size); ok {
+	if w, h, ok := model.ParseSize(j.size); ok {
 		return w, h
 	}
 	p := j.prof
@@ -165,7 +166,7 @@ type inputDetails struct {
 // 65 + 129 per 512 px tile per input image (+4096 at input_fidelity=high),
 // and OpenAI's published output token table scaled by pixel count.
 func (j *job) usageFor(res *result) *usage {
-	if !isGPT(j.prof) {
+	if !j.prof.GPTImage() {
 		return nil
 	}
 	text := max(1, len([]rune(j.prompt))/4)

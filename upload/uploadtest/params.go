@@ -3,9 +3,8 @@ package uploadtest
 import (
 	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 )
 
 // openAIParams are the optional edit parameters of the official API, plus
@@ -23,7 +22,7 @@ func isAPIParam(name string) bool {
 	if name == "model" || name == "prompt" || slices.Contains(openAIParams, name) {
 		return true
 	}
-	for _, p := range pipeline.Profiles() {
+	for _, p := range model.Profiles() {
 		if p.TakesParam(name) || slices.Contains(p.JSONOnlyParams, name) {
 			return true
 		}
@@ -74,7 +73,7 @@ func checkJSONType(req *editRequest, name string) *apiError {
 func isInt(s string) bool { _, err := strconv.Atoi(s); return err == nil }
 
 // checkParam validates one parameter value against the model's profile.
-func checkParam(prof *pipeline.Profile, name, v string) *apiError {
+func checkParam(prof *model.Profile, name, v string) *apiError {
 	if slices.Contains(intParams, name) {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -96,8 +95,8 @@ func checkParam(prof *pipeline.Profile, name, v string) *apiError {
 				"Invalid '%s': integer above maximum value. Expected a value <= %d, but got %d instead.", name, hi, n)
 		}
 	}
-	if name == "size" && len(prof.Params["size"]) == 0 && prof.SizeRule != "" {
-		return checkSizeRule(v)
+	if name == "size" && len(prof.Params["size"]) == 0 && prof.SizeRule != nil {
+		return checkSizeRule(prof.SizeRule, v)
 	}
 	if !prof.ParamAllowed(name, v) {
 		return errInvalidValue(name, v, prof.Params[name])
@@ -105,31 +104,14 @@ func checkParam(prof *pipeline.Profile, name, v string) *apiError {
 	return nil
 }
 
-// checkSizeRule is gpt-image-2's rule: "auto" or WxH with both sides
-// multiples of 16, aspect between 1:3 and 3:1, long side <= 3840 and short
-// side <= 2160.
-func checkSizeRule(v string) *apiError {
-	if v == "auto" {
-		return nil
-	}
-	w, h, ok := parseSize(v)
-	if !ok || w%16 != 0 || h%16 != 0 || max(w, h) > 3840 || min(w, h) > 2160 || max(w, h) > 3*min(w, h) {
+// checkSizeRule applies a computed size rule (gpt-image-2's: "auto" or WxH
+// with both sides multiples of 16, aspect between 1:3 and 3:1, at most
+// 3840x2160), answering as the API does.
+func checkSizeRule(r *model.SizeRule, v string) *apiError {
+	if !r.Allows(v) {
 		return badRequest("invalid_value", "size",
-			"Invalid value: '%s'. Size must be 'auto' or WIDTHxHEIGHT with both sides divisible by 16, aspect ratio between 1:3 and 3:1, at most 3840x2160.", v)
+			"Invalid value: '%s'. Size must be 'auto' or WIDTHxHEIGHT with both sides divisible by %d, aspect ratio between 1:%d and %d:1, at most %dx%d.",
+			v, r.Multiple, r.MaxAspect, r.MaxAspect, r.MaxLong, r.MaxShort)
 	}
 	return nil
-}
-
-// parseSize parses "WxH".
-func parseSize(s string) (w, h int, ok bool) {
-	a, b, found := strings.Cut(s, "x")
-	if !found {
-		return 0, 0, false
-	}
-	w, err1 := strconv.Atoi(a)
-	h, err2 := strconv.Atoi(b)
-	if err1 != nil || err2 != nil || w <= 0 || h <= 0 {
-		return 0, 0, false
-	}
-	return w, h, true
 }

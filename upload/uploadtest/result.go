@@ -46,7 +46,7 @@ func (h *Handler) response(j *job, res *result, root string) editResponse {
 		}
 		out.Data = append(out.Data, d)
 	}
-	if isGPT(j.prof) {
+	if j.prof.GPTImage() {
 		out.Background, out.OutputFormat, out.Size, out.Quality, out.Usage = res.background(), string(res.format), res.size(), j.qualityUsed(), j.usageFor(res)
 	}
 	return out

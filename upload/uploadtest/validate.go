@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imgprep/imgprep/codecs"
-	"github.com/imgprep/imgprep/pipeline"
+	"github.com/imgprep/imgprep/model"
 )
 
 // defaultModel is the API's default when no model is sent (per the
@@ -23,7 +23,7 @@ const fakeMaxPixels = 50_000_000
 
 // job is a validated edit request, ready to run.
 type job struct {
-	prof   *pipeline.Profile
+	prof   *model.Profile
 	prompt string
 	images []*inputFile
 	first  image.Image // decoded first image
@@ -43,9 +43,6 @@ type job struct {
 	strictSides    bool // Options.StrictSquareSides
 }
 
-// isGPT reports a GPT image model (JSON bodies, usage, stream).
-func isGPT(p *pipeline.Profile) bool { return strings.HasPrefix(p.Name, "gpt-image") }
-
 // validate checks a parsed request against the model's profile, in the
 // order: model, body encoding, prompt, parameters, images, mask.
 func (h *Handler) validate(req *editRequest) (*job, *apiError) {
@@ -58,21 +55,21 @@ func (h *Handler) validate(req *editRequest) (*job, *apiError) {
 			}
 		}
 	}
-	model, ok := req.get("model")
+	name, ok := req.get("model")
 	if !ok {
-		model = defaultModel
+		name = defaultModel
 	}
-	prof, err := pipeline.Lookup(model)
+	prof, err := model.Lookup(name)
 	if err != nil {
 		var names []string
-		for _, p := range pipeline.Profiles() {
+		for _, p := range model.Profiles() {
 			names = append(names, p.Name)
 		}
-		return nil, errInvalidValue("model", model, names)
+		return nil, errInvalidValue("model", name, names)
 	}
-	if req.JSON && !isGPT(prof) {
+	if req.JSON && !prof.GPTImage() {
 		return nil, badRequest("invalid_value", "model",
-			"JSON request bodies are supported for GPT image models only; send multipart/form-data for model '%s'.", model)
+			"JSON request bodies are supported for GPT image models only; send multipart/form-data for model '%s'.", name)
 	}
 	j := &job{prof: prof, n: 1, quality: "auto", background: "auto", outputFormat: "png", compression: 100,
 		strictSides: h.opts.StrictSquareSides}
@@ -268,7 +265,7 @@ func (j *job) checkImage(f *inputFile, idx int) (image.Image, *apiError) {
 	info := f.info
 	if !prof.Accepts(info.Format) {
 		return nil, badRequest("invalid_image_format", f.Param,
-			"Invalid input image - model '%s' accepts %s, got %s.", prof.Name, formatList(prof.Formats), info.Format)
+			"Invalid input image - model '%s' accepts %s, got %s.", prof.Name, model.FormatList(prof.Formats), info.Format)
 	}
 	px := int64(info.Width) * int64(info.Height)
 	limit, whose := int64(fakeMaxPixels), "this fake server's limit of"
@@ -297,14 +294,6 @@ func (j *job) checkImage(f *inputFile, idx int) (image.Image, *apiError) {
 			"Invalid image file or mode for image %d, please check your image file.", idx)
 	}
 	return img, nil
-}
-
-func formatList(fs []codecs.Format) string {
-	s := make([]string, len(fs))
-	for i, f := range fs {
-		s[i] = string(f)
-	}
-	return strings.Join(s, ", ")
 }
 
 // checkMask validates the mask: supported by the model, PNG, < MaskMaxBytes,

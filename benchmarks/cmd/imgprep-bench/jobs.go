@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -61,7 +62,7 @@ func shrinks(in input) bool {
 
 // compliant reports whether gpt-image-1 takes the input as it is.
 func compliant(in input) bool {
-	p, err := pipeline.Lookup("gpt-image-1")
+	p, err := model.Lookup("gpt-image-1")
 	if err != nil {
 		return false
 	}
