@@ -5,9 +5,10 @@
 //
 // Two encodings are understood:
 //
-//   - multipart/form-data: file parts (parts with a filename) named
-//     "image", "image[]", "image[N]" and "mask". Every other part, text
-//     fields and unknown file parts alike, is kept.
+//   - multipart/form-data: file parts (parts with a filename parameter,
+//     even an empty one) named "image", "image[]", "image[N]" and "mask".
+//     Every other part, text fields (a part named "image" without a
+//     filename among them) and unknown file parts alike, is kept.
 //   - application/json: the official form, images: [{"image_url":
 //     "data:image/png;base64,..."}] and mask: {"image_url": "data:..."};
 //     and the relay form, "image": "<base64>" or ["<base64>", ...] and

@@ -17,7 +17,7 @@ var ErrTooLarge = errors.New("editbody: body too large")
 
 // Error codes carried by *Error.
 const (
-	CodeInvalidBody    = "invalid_body"     // malformed multipart or JSON, or an image member of an unusable shape
+	CodeInvalidBody    = "invalid_body"     // malformed multipart or JSON, a second mask, a bad Content-Transfer-Encoding
 	CodeBodyTooLarge   = "body_too_large"   // the body is longer than Limits.MaxBytes
 	CodeTooManyParts   = "too_many_parts"   // more parts or image entries than Limits.MaxParts
 	CodeInvalidBase64  = "invalid_base64"   // an image string that is not base64

@@ -146,3 +146,35 @@ func TestEncodeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMalformedJSON(t *testing.T) {
+	bodies := []string{
+		`{"a" 1}`, `{"a":}`, `{"a":1 "b":2}`, `{"a":1,}`, `{} x`, `{"a":[1,]}`, `{"a\q":1}`,
+		`{"image":"\q"}`, `{"image":"aGk=` + "\n" + `"}`, `{"image":["aGk=" "aGk="]}`,
+		`{"images":[{"image_url" "data:;base64,aGk="}]}`, `{"images":[{"image_url":"data:;base64,aGk=",}]}`,
+		`{"mask":{"image_url":"data:;base64,aGk="]}`, `{"images":[{"file_id":"f"} {"file_id":"g"}]}`,
+	}
+	// Every proper prefix of a valid object is malformed too.
+	full := jsonCases(t)[0].body
+	for i := range len(full) - 2 { // the last two bytes are '}' and '\n'
+		bodies = append(bodies, full[:i])
+	}
+	for _, body := range bodies {
+		_, err := editbody.Parse("application/json", strings.NewReader(body), editbody.Limits{})
+		var e *editbody.Error
+		if !errors.As(err, &e) || e.Code != editbody.CodeInvalidBody {
+			t.Errorf("%.60q: err %v, want invalid_body", body, err)
+		}
+	}
+}
+
+func TestTruncatedMultipart(t *testing.T) {
+	ct, body := buildMultipart(t, multipartCases(t)[0].parts...)
+	for i := range len(body) - 2 { // without the final CRLF it is still whole
+		_, err := editbody.Parse(ct, bytes.NewReader(body[:i]), editbody.Limits{})
+		var e *editbody.Error
+		if !errors.As(err, &e) || e.Code != editbody.CodeInvalidBody {
+			t.Fatalf("prefix of %d bytes: err %v, want invalid_body", i, err)
+		}
+	}
+}

@@ -39,11 +39,15 @@ func parseMultipart(boundary string, body io.Reader, lim Limits) (*Body, error) 
 		return nil, newError("", CodeInvalidBody, nil, "multipart/form-data content type without a boundary")
 	}
 	lr := newLimitReader(body, lim.MaxBytes)
-	mr := multipart.NewReader(lr, boundary)
+	cw := newCloseWatch(lr, boundary)
+	mr := multipart.NewReader(cw, boundary)
 	f := &mpForm{}
 	b := &Body{kind: Multipart, form: f}
 	for n := 1; ; n++ {
 		p, err := mr.NextRawPart()
+		if err == io.EOF && !cw.closed {
+			return nil, newError("", CodeInvalidBody, io.ErrUnexpectedEOF, "malformed multipart body: it ends before its closing boundary")
+		}
 		if err == io.EOF {
 			return b, nil
 		}
@@ -67,6 +71,35 @@ func parseMultipart(boundary string, body io.Reader, lim Limits) (*Body, error) 
 		}
 		f.parts = append(f.parts, mp)
 	}
+}
+
+// closeWatch notes whether the stream read through it held the closing
+// delimiter "--boundary--" at the start of a line. multipart.Reader
+// returns io.EOF both after that delimiter and for a body that ends
+// inside a part's headers; this tells the two apart. (Part data cannot
+// hold the delimiter after a CRLF, so a match is the real one.)
+type closeWatch struct {
+	r      io.Reader
+	delim  []byte // "\n--boundary--"
+	tail   []byte // the last len(delim)-1 bytes read, for a match across reads
+	closed bool
+}
+
+func newCloseWatch(r io.Reader, boundary string) *closeWatch {
+	// tail starts with a line break: the delimiter may open the stream.
+	return &closeWatch{r: r, delim: []byte("\n--" + boundary + "--"), tail: []byte("\n")}
+}
+
+func (c *closeWatch) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if !c.closed && n > 0 {
+		c.tail = append(c.tail, p[:n]...)
+		c.closed = bytes.Contains(c.tail, c.delim)
+		if keep := len(c.delim) - 1; len(c.tail) > keep {
+			c.tail = append(c.tail[:0], c.tail[len(c.tail)-keep:]...)
+		}
+	}
+	return n, err
 }
 
 // classify reads a part's Content-Disposition (as multipart.Part.FormName
