@@ -69,6 +69,7 @@ type Body struct {
 // form is the kind-specific rest of a body: its fields and its encoder.
 type form interface {
 	field(name string) (string, bool)
+	names() []string
 	carries(name string) bool // an image or the mask is under name
 	setField(name, value string)
 	deleteField(name string)
@@ -113,6 +114,21 @@ func (b *Body) Model() string {
 // (as written) or a boolean ("true", "false"); null, objects and arrays
 // report false. Parts and members that carry images are not fields.
 func (b *Body) Field(name string) (string, bool) { return b.form.field(name) }
+
+// FieldNames returns the names of the body's text fields (multipart text
+// parts; JSON top-level members), each once, in wire order. Names that
+// carry the images or the mask are not listed.
+func (b *Body) FieldNames() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range b.form.names() {
+		if !seen[n] && !b.form.carries(n) {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // SetField sets a text field, so that afterwards the body has exactly one
 // field of that name: the first one is replaced in place (later ones are

@@ -23,6 +23,16 @@ func (d *jsonDoc) field(name string) (string, bool) {
 	return "", false
 }
 
+func (d *jsonDoc) names() []string {
+	var out []string
+	for _, m := range d.members {
+		if !m.carrier() {
+			out = append(out, m.name)
+		}
+	}
+	return out
+}
+
 func (d *jsonDoc) setField(name, value string) {
 	done := false
 	d.filter(func(m *member) bool {

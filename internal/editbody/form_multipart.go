@@ -17,6 +17,16 @@ func (f *mpForm) field(name string) (string, bool) {
 	return "", false
 }
 
+func (f *mpForm) names() []string {
+	var out []string
+	for _, p := range f.parts {
+		if p.text {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}
+
 func (f *mpForm) setField(name, value string) {
 	done := false
 	out := f.parts[:0]

@@ -2,6 +2,7 @@ package editbody_test
 
 import (
 	"image/color"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -166,6 +167,9 @@ func TestJSONFields(t *testing.T) {
 	}
 	if _, ok := b.Field("image"); ok {
 		t.Error("an image member reads as a field")
+	}
+	if names := b.FieldNames(); !reflect.DeepEqual(names, []string{"model", "n", "stream", "response_format"}) {
+		t.Errorf("FieldNames = %q", names)
 	}
 	b.SetField("n", "2")          // stays a number, in the first place; the second goes
 	b.SetField("stream", "false") // stays a boolean

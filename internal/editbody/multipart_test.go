@@ -188,6 +188,9 @@ func TestMultipartFields(t *testing.T) {
 	if _, ok := b.Field("mask"); ok {
 		t.Error("a file part reads as a field")
 	}
+	if names := b.FieldNames(); !reflect.DeepEqual(names, []string{"model", "n", "response_format"}) {
+		t.Errorf("FieldNames = %q", names)
+	}
 	b.SetField("n", "2")               // replaces the first in place, drops the second
 	b.SetField("model", "gpt-image-1") // in place
 	b.SetField("quality", "high")      // added at the end
