@@ -135,7 +135,7 @@ func decodeFormatProgress(b []byte, info *Info, meta probeMeta, opts DecodeOptio
 		if n := bytes.Count(b[meta.jpegScan:], []byte{0xff, jpegSOS}); n > maxJPEGScans {
 			return nil, false, newErr(JPEG, ErrCorrupt, "%d scans, above the limit of %d", n, maxJPEGScans)
 		}
-		// Our decoder (codecs/internal/jpeg) is bit-identical to image/jpeg
+		// Our decoder (internal/jpeg) is bit-identical to image/jpeg
 		// at full size and about twice as fast, so it serves every JPEG.
 		if d := opts.ScaleDenom; jpegScaledDecoder != nil {
 			if d != 2 && d != 4 && d != 8 {

@@ -4,7 +4,7 @@ import (
 	"image"
 	"io"
 
-	"github.com/imgprep/imgprep/codecs/internal/jpeg"
+	"github.com/imgprep/imgprep/internal/jpeg"
 )
 
 // JPEG inputs are decoded with DCT-domain downscaling when the caller asks

@@ -3,7 +3,7 @@ package codecs
 import (
 	"image"
 
-	"github.com/imgprep/imgprep/codecs/internal/jpegenc"
+	"github.com/imgprep/imgprep/internal/jpegenc"
 )
 
 // JPEGStream encodes a JPEG while its image is still being produced, top
