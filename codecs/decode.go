@@ -31,19 +31,11 @@ type DecodeOptions struct {
 	RejectAnimated bool
 	// ScaleDenom, when 2, 4 or 8 and the image is a JPEG, allows the decoder
 	// to return an image downscaled by up to that factor (DCT-domain
-	// scaling). Other values, and builds without a scaling decoder, decode
-	// at full size.
+	// scaling). Other values decode at full size.
 	ScaleDenom int
+
+	internalOptions // for this module only (decode_jpeg.go)
 }
-
-// maxJPEGScans bounds the number of scans (SOS markers) in a JPEG; real
-// progressive files have around ten.
-const maxJPEGScans = 1000
-
-// jpegScaledDecoder decodes a JPEG downscaled by a factor of up to denom
-// (2, 4 or 8) in the DCT domain. It is nil until a scaling decoder is
-// wired in; Decode then decodes JPEGs at full size.
-var jpegScaledDecoder func(r io.Reader, denom int) (image.Image, error)
 
 // Decode identifies b by its magic bytes, probes it (enforcing the pixel and
 // animation limits from the header), then decodes it.
@@ -106,12 +98,6 @@ func decodeResult(img image.Image, scaled bool, err error, info Info, opts Decod
 
 // decodeFormat runs the format's decoder, turning a panic into ErrCorrupt.
 func decodeFormat(b []byte, info *Info, meta probeMeta, opts DecodeOptions) (img image.Image, scaled bool, err error) {
-	return decodeFormatProgress(b, info, meta, opts, nil)
-}
-
-// decodeFormatProgress is decodeFormat, reporting the rows of a sequential
-// JPEG to progress (see DecodeStream) when it is not nil.
-func decodeFormatProgress(b []byte, info *Info, meta probeMeta, opts DecodeOptions, progress *jpegProgress) (img image.Image, scaled bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			img, scaled = nil, false
@@ -125,31 +111,7 @@ func decodeFormatProgress(b []byte, info *Info, meta probeMeta, opts DecodeOptio
 			err = checkPaletteRange(img, meta.pngPalette)
 		}
 	case JPEG:
-		if !meta.jpegDecode {
-			return nil, false, newErr(JPEG, ErrUnsupported,
-				"%d-bit JPEG is not supported; convert it to 8-bit", info.BitDepth)
-		}
-		// Every scan makes image/jpeg walk the whole image: cap their number
-		// so a small file cannot buy minutes of CPU. Inside entropy-coded
-		// data 0xFF is always stuffed, so FF DA only occurs as a marker.
-		if n := bytes.Count(b[meta.jpegScan:], []byte{0xff, jpegSOS}); n > maxJPEGScans {
-			return nil, false, newErr(JPEG, ErrCorrupt, "%d scans, above the limit of %d", n, maxJPEGScans)
-		}
-		// Our decoder (codecs/internal/jpeg) is bit-identical to image/jpeg
-		// at full size and about twice as fast, so it serves every JPEG.
-		if d := opts.ScaleDenom; jpegScaledDecoder != nil {
-			if d != 2 && d != 4 && d != 8 {
-				d = 1
-			}
-			if progress != nil {
-				img, err = jpegProgressDecoder(r, d, progress)
-			} else {
-				img, err = jpegScaledDecoder(r, d)
-			}
-			scaled = d > 1
-		} else {
-			img, err = jpeg.Decode(r)
-		}
+		img, scaled, err = decodeJPEG(b, *info, meta, opts)
 	case GIF:
 		img, err = decodeGIF(r, info)
 	case WebP:

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
 func fixtureData(t *testing.T, name string) []byte {
@@ -34,7 +35,7 @@ func TestDecodeFirstFrameOnCanvas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src := gradient(4, 3, true)
+		src := testimg.Gradient(4, 3, true)
 		for y := 0; y < 8; y++ {
 			for x := 0; x < 10; x++ {
 				want := color.NRGBA{}
@@ -63,7 +64,7 @@ func TestDecodeFirstFrameOnCanvas(t *testing.T) {
 
 func TestDecodeOptions(t *testing.T) {
 	anim := fixtureData(t, "webp-anim-offset-frame.webp")
-	png := mustPNG(t, gradient(100, 100, false))
+	png := mustPNG(t, testimg.Gradient(100, 100, false))
 	tests := []struct {
 		name string
 		data []byte
@@ -77,7 +78,7 @@ func TestDecodeOptions(t *testing.T) {
 		{"custom limit exceeded", png, codecs.DecodeOptions{MaxPixels: 9999}, codecs.ErrTooLarge},
 		{"custom limit exact", png, codecs.DecodeOptions{MaxPixels: 10000}, nil},
 		{"no limit", png, codecs.DecodeOptions{MaxPixels: -1}, nil},
-		{"scale denom without a scaler", mustJPEG(t, gradient(64, 32, false)), codecs.DecodeOptions{ScaleDenom: 8}, nil},
+		{"scale denom 8", testimg.EncodeJPEG(t, testimg.Gradient(64, 32, false), 85), codecs.DecodeOptions{ScaleDenom: 8}, nil},
 		{"empty", nil, codecs.DecodeOptions{}, codecs.ErrEmpty},
 		{"unknown", []byte("hello, world"), codecs.DecodeOptions{}, codecs.ErrUnknownFormat},
 	}
@@ -122,9 +123,10 @@ func TestProbeUnsupportedReason(t *testing.T) {
 	}
 }
 
-// TestDecodeJPEGScaledHook checks how Decode uses the DCT-scaling hook.
-func TestDecodeJPEGScaledHook(t *testing.T) {
-	jpg := mustJPEG(t, gradient(33, 17, false))
+// TestDecodeJPEGDecoder checks how Decode uses the JPEG (DCT-scaling)
+// decoder and treats its results, with the decoder replaced by a fake.
+func TestDecodeJPEGDecoder(t *testing.T) {
+	jpg := testimg.EncodeJPEG(t, testimg.Gradient(33, 17, false), 85)
 	var calls int
 	scaled := func(w, h int) func(io.Reader, int) (image.Image, error) {
 		return func(r io.Reader, denom int) (image.Image, error) {
@@ -146,7 +148,7 @@ func TestDecodeJPEGScaledHook(t *testing.T) {
 		{"decoder may scale less", jpg, 8, scaled(17, 9), image.Pt(17, 9), 1, nil},
 		{"denom 3 is not a DCT scale: full size", jpg, 3, scaled(33, 17), image.Pt(33, 17), 1, nil},
 		{"denom 3 decoded smaller", jpg, 3, scaled(17, 9), image.Point{}, 1, codecs.ErrCorrupt},
-		{"png ignores it", mustPNG(t, gradient(33, 17, false)), 2, scaled(1, 1), image.Pt(33, 17), 0, nil},
+		{"png ignores it", mustPNG(t, testimg.Gradient(33, 17, false)), 2, scaled(1, 1), image.Pt(33, 17), 0, nil},
 		{"scaled too far", jpg, 2, scaled(5, 3), image.Point{}, 1, codecs.ErrCorrupt},
 		{"hook returns nothing", jpg, 2, func(io.Reader, int) (image.Image, error) { calls++; return nil, nil }, image.Point{}, 1, codecs.ErrCorrupt},
 		{"hook panics", jpg, 2, func(io.Reader, int) (image.Image, error) { calls++; panic("boom") }, image.Point{}, 1, codecs.ErrCorrupt},
@@ -154,9 +156,9 @@ func TestDecodeJPEGScaledHook(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer codecs.SetJPEGScaledDecoder(tt.hook)()
 			calls = 0
-			img, _, err := codecs.Decode(tt.data, codecs.DecodeOptions{ScaleDenom: tt.denom})
+			opts := codecs.WithJPEGDecoder(codecs.DecodeOptions{ScaleDenom: tt.denom}, tt.hook)
+			img, _, err := codecs.Decode(tt.data, opts)
 			if calls != tt.wantCalls {
 				t.Errorf("hook called %d times, want %d", calls, tt.wantCalls)
 			}

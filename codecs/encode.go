@@ -5,7 +5,7 @@ import (
 	"image"
 	"io"
 
-	"github.com/imgprep/imgprep/codecs/internal/jpegenc"
+	"github.com/imgprep/imgprep/internal/jpegenc"
 )
 
 // defaultQuality is the JPEG and lossy WebP quality used when

@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
 func TestEncodeRoundTrip(t *testing.T) {
-	src := gradient(37, 23, true)
-	opaque := gradient(37, 23, false)
+	src := testimg.Gradient(37, 23, true)
+	opaque := testimg.Gradient(37, 23, false)
 	tests := []struct {
 		name  string
 		img   image.Image
@@ -127,7 +128,7 @@ func TestEncodeLossyWebPWithoutCgo(t *testing.T) {
 	if codecs.LossyWebPAvailable() {
 		t.Skip("this build has cgo")
 	}
-	_, err := codecs.EncodeBytes(gradient(4, 4, false), codecs.EncodeOptions{Format: codecs.WebP})
+	_, err := codecs.EncodeBytes(testimg.Gradient(4, 4, false), codecs.EncodeOptions{Format: codecs.WebP})
 	var fe *codecs.FormatError
 	if !errors.As(err, &fe) || fe.Kind != codecs.ErrEncode ||
 		fe.Reason != "lossy webp needs a cgo build (CGO_ENABLED=1); use lossless or another format" {
@@ -140,7 +141,7 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestEncodeErrors(t *testing.T) {
-	img := gradient(8, 8, false)
+	img := testimg.Gradient(8, 8, false)
 	tests := []struct {
 		name string
 		img  image.Image

@@ -5,10 +5,9 @@ import (
 	"io"
 )
 
-// SetJPEGScaledDecoder swaps the JPEG scaling hook for a test and returns a
-// function restoring the previous one.
-func SetJPEGScaledDecoder(f func(r io.Reader, denom int) (image.Image, error)) (restore func()) {
-	old := jpegScaledDecoder
-	jpegScaledDecoder = f
-	return func() { jpegScaledDecoder = old }
+// WithJPEGDecoder returns opts with the JPEG decoder replaced by f, for a
+// test of how Decode treats a decoder's results.
+func WithJPEGDecoder(opts DecodeOptions, f func(r io.Reader, denom int) (image.Image, error)) DecodeOptions {
+	opts.jpegDecoder = &f
+	return opts
 }

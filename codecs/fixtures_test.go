@@ -17,6 +17,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testcorpus"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated fixtures in testdata/codecs")
@@ -41,9 +42,9 @@ type fixture struct {
 // `go test -run TestGenerateFixtures -update` reproduces testdata/codecs.
 func buildFixtures(t testing.TB) []fixture {
 	t.Helper()
-	rgb := gradient(16, 12, false)
+	rgb := testimg.Gradient(16, 12, false)
 	rgbPNG := mustPNG(t, rgb)
-	rgbJPEG := mustJPEG(t, rgb)
+	rgbJPEG := testimg.EncodeJPEG(t, rgb, 85)
 	be, le := binary.BigEndian, binary.LittleEndian
 
 	var fx []fixture
@@ -124,7 +125,7 @@ func buildFixtures(t testing.TB) []fixture {
 		decodedType: "*image.NRGBA",
 		data: riffWebP(riffChunk("VP8X", vp8x(0x08, 16, 12)), riffChunk("VP8L", vp8l),
 			riffChunk("EXIF", append([]byte("Exif\x00\x00"), exifTIFF(le, 3, 8)...)))})
-	small, err := codecs.EncodeBytes(gradient(4, 3, true), codecs.EncodeOptions{Format: codecs.WebP, Lossless: true})
+	small, err := codecs.EncodeBytes(testimg.Gradient(4, 3, true), codecs.EncodeOptions{Format: codecs.WebP, Lossless: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func buildFixtures(t testing.TB) []fixture {
 		add(fixture{name: "webp-lossy-alpha-flag-without-alph.webp", format: codecs.WebP, w: 16, h: 12, alpha: true,
 			decodedType: "*image.YCbCr",
 			data:        riffWebP(riffChunk("VP8X", vp8x(0x10, 16, 12)), riffChunk("VP8 ", vp8))})
-		withAlpha, err := codecs.EncodeBytes(gradient(16, 12, true), codecs.EncodeOptions{Format: codecs.WebP})
+		withAlpha, err := codecs.EncodeBytes(testimg.Gradient(16, 12, true), codecs.EncodeOptions{Format: codecs.WebP})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testcorpus"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
 // addSeeds seeds f with testdata/codecs (when generated) and the in-memory
@@ -40,7 +41,7 @@ func addSeeds(f *testing.F) {
 		f.Add(fx.data)
 	}
 	f.Add(mustPNG(f, image.NewPaletted(image.Rect(0, 0, 3, 3), color.Palette{color.Black, color.White})))
-	f.Add(mustJPEG(f, image.NewGray(image.Rect(0, 0, 9, 9))))
+	f.Add(testimg.EncodeJPEG(f, image.NewGray(image.Rect(0, 0, 9, 9)), 85))
 }
 
 func FuzzSniff(f *testing.F) {

@@ -2,9 +2,9 @@ package pipeline
 
 import (
 	"image"
-	"sync/atomic"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/codecstream"
 )
 
 // encodeToFit encodes img per the plan and reports whether it fits the
@@ -62,7 +62,7 @@ func (j *job) encodeOptions() codecs.EncodeOptions {
 // finishEarly completes an encoding of the canvas at the plan's first try
 // that ran while the canvas was rendered (nil: none), and reports whether
 // it fits the budget; when not, encodeToFit goes on from scratch.
-func (j *job) finishEarly(s *codecs.JPEGStream) (data []byte, ok bool, err error) {
+func (j *job) finishEarly(s *codecstream.JPEGEncoder) (data []byte, ok bool, err error) {
 	if s == nil {
 		return nil, false, nil
 	}
@@ -72,13 +72,9 @@ func (j *job) finishEarly(s *codecs.JPEGStream) (data []byte, ok bool, err error
 	if int64(len(data)) > j.plan.Budget {
 		return nil, false, nil
 	}
-	earlyUsed.Add(1)
+	j.o.test.usedEarly()
 	return data, true, nil
 }
-
-// earlyUsed counts the outputs taken from an encoding that ran alongside
-// the render (for tests).
-var earlyUsed atomic.Int64
 
 // qualityFactor is how much to lower the quality when the output is delta
 // times the budget (as imgproxy's save_fit_bytes does).

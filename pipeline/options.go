@@ -94,6 +94,10 @@ type Options struct {
 	Lossless bool
 	// Concurrency bounds the images prepared at once (0 = GOMAXPROCS).
 	Concurrency int
+
+	// test holds switches and counters that only this package's tests
+	// set (see testhooks.go); nil otherwise.
+	test *testHooks
 }
 
 func (o Options) quality() int {

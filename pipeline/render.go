@@ -7,6 +7,7 @@ import (
 	"image/color"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/codecstream"
 	"github.com/imgprep/imgprep/internal/raster"
 	"github.com/imgprep/imgprep/model"
 )
@@ -35,9 +36,9 @@ func (j *job) run() (*Prepared, error) {
 		RejectAnimated: j.o.RejectAnimated,
 		ScaleDenom:     decodeDenom(j.plan),
 	}
-	var canvas *image.NRGBA      // the first plan's, when rendered while decoding
-	var early *codecs.JPEGStream // canvas's encoding, when it ran alongside
-	if streamable(j.plan) {
+	var canvas *image.NRGBA            // the first plan's, when rendered while decoding
+	var early *codecstream.JPEGEncoder // canvas's encoding, when it ran alongside
+	if j.streamable() {
 		img, c, js, err := j.decodeRendering(opts)
 		if err != nil {
 			return nil, err

@@ -5,19 +5,17 @@ import (
 	"image"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/codecstream"
 )
 
 // streamable reports whether the source may be rendered while it is
-// decoded: a JPEG, which codecs.DecodeStream hands over row by row when it
+// decoded: a JPEG, which codecstream.Decode hands over row by row when it
 // is sequential (progressive ones come back whole, and are rendered after).
-func streamable(pl *Plan) bool {
-	return pl.Source.Format == codecs.JPEG && !noStream
+func (j *job) streamable() bool {
+	return j.plan.Source.Format == codecs.JPEG && !j.o.test.streamOff()
 }
 
-// noStream, set by tests, turns streaming off (the reference path).
-var noStream bool
-
-// decodeRendering decodes the input with codecs.DecodeStream and, when its
+// decodeRendering decodes the input with codecstream.Decode and, when its
 // rows arrive in order, renders the plan from them as they come: the
 // resize of the top of the image runs on one core while the decoder, on
 // the other, produces the bottom. When the resized image is the output
@@ -27,16 +25,21 @@ var noStream bool
 // were read, which only a corrupt file can do: the caller then renders
 // from the image), and the canvas's encoding under way, or nil. Errors are
 // codecs.Decode's, or the context's.
-func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NRGBA, *codecs.JPEGStream, error) {
-	st, _, err := codecs.DecodeStream(j.in.Data, opts)
+func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NRGBA, *codecstream.JPEGEncoder, error) {
+	st, _, err := codecstream.Decode(j.in.Data, opts)
 	if err != nil {
+		// The decode ended before Decode returned; as after a render, a
+		// cancelled context wins over its error.
+		if cerr := j.ctx.Err(); cerr != nil {
+			err = cerr
+		}
 		return nil, nil, nil, err
 	}
 	// Stops the decoder if the render ends early (an error, the context, a
 	// panic) and waits for its goroutine.
 	defer st.Close()
 	var canvas *image.NRGBA
-	var enc *codecs.JPEGStream
+	var enc *codecstream.JPEGEncoder
 	var rerr error
 	if st.Partial() {
 		ready := func(y int) error {
@@ -49,7 +52,7 @@ func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NR
 		if j.plan.Format == codecs.JPEG {
 			rows = func(c *image.NRGBA, n int) {
 				if enc == nil && rerr == nil {
-					enc, rerr = codecs.NewJPEGStream(c, j.encodeOptions())
+					enc, rerr = codecstream.NewJPEGEncoder(c, j.encodeOptions())
 				}
 				if enc != nil {
 					enc.Advance(n)

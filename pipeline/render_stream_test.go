@@ -33,17 +33,18 @@ var streamCases = []struct {
 	{"gpt-image-1", Options{Force: true, Width: 1024, Height: 1536, Fit: FitCrop}},
 }
 
-// prepareBoth prepares data with and without streaming and reports how
-// the results differ (nil when the bytes and errors are identical).
+// prepareBoth prepares data with and without streaming (o as given, and
+// o with streaming turned off) and reports how the results differ (nil
+// when the bytes and errors are identical).
 func prepareBoth(data []byte, name string, o Options) error {
 	p, err := model.Lookup(name)
 	if err != nil {
 		return err
 	}
 	in := Input{Name: "in", Data: data}
-	noStream = true
-	want, wantErr := PrepareOne(context.Background(), in, p, o)
-	noStream = false
+	ref := o
+	ref.test = &testHooks{noStream: true}
+	want, wantErr := PrepareOne(context.Background(), in, p, ref)
 	got, err := PrepareOne(context.Background(), in, p, o)
 	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
 		return fmt.Errorf("error %v, reference %v", err, wantErr)
@@ -65,7 +66,6 @@ func prepareBoth(data []byte, name string, o Options) error {
 // TestStreamedRenderCorpus checks that rendering while decoding gives the
 // same bytes (and errors) as decoding first, on every corpus JPEG.
 func TestStreamedRenderCorpus(t *testing.T) {
-	defer func() { noStream = false }()
 	before := runtime.NumGoroutine()
 	n := 0
 	for _, e := range testcorpus.Load(t) {
@@ -84,7 +84,7 @@ func TestStreamedRenderCorpus(t *testing.T) {
 		n++
 	}
 	t.Logf("%d JPEGs", n)
-	waitGoroutines(t, before)
+	testimg.WaitGoroutines(t, before)
 }
 
 // TestStreamedRenderPhotos checks the benchmark photos (12 MP 4:2:2
@@ -94,7 +94,6 @@ func TestStreamedRenderPhotos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	defer func() { noStream = false }()
 	before := runtime.NumGoroutine()
 	dir := filepath.Join(testcorpus.SharedDir(t), "bench-photos")
 	for _, name := range []string{"photo12_s7edge.jpg", "photo16_leicat_o8.jpg", "photo12_immich_420.jpg"} {
@@ -115,7 +114,7 @@ func TestStreamedRenderPhotos(t *testing.T) {
 			}
 		}
 	}
-	waitGoroutines(t, before)
+	testimg.WaitGoroutines(t, before)
 }
 
 // TestStreamedRenderCancel checks that cancelling the context while a
@@ -144,19 +143,7 @@ func TestStreamedRenderCancel(t *testing.T) {
 		}
 		cancel()
 	}
-	waitGoroutines(t, before)
-}
-
-func waitGoroutines(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testimg.WaitGoroutines(t, before)
 }
 
 // TestEarlyEncoding checks when the JPEG output is encoded while the
@@ -165,7 +152,6 @@ func waitGoroutines(t *testing.T, n int) {
 // lower quality, the early encoding is dropped and the result is still
 // the reference's; with an orientation to apply it is not attempted.
 func TestEarlyEncoding(t *testing.T) {
-	defer func() { noStream = false }()
 	up := testimg.MarkerImage(1200, 900)
 	cases := []struct {
 		name  string
@@ -188,11 +174,11 @@ func TestEarlyEncoding(t *testing.T) {
 			}
 			c.opts.MaxBytes = int64(len(res.Data) - 1)
 		}
-		before := earlyUsed.Load()
+		c.opts.test = &testHooks{}
 		if err := prepareBoth(data, "gpt-image-1", c.opts); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if used := earlyUsed.Load() > before; used != c.early {
+		if used := c.opts.test.earlyUsed.Load() > 0; used != c.early {
 			t.Errorf("%s: early encoding used %v, want %v", c.name, used, c.early)
 		}
 	}

@@ -1,6 +1,7 @@
 // Package testimg builds small test images: EXIF-oriented JPEGs with
-// markers, incompressible noise, and helpers to compare pixels. For tests
-// only.
+// markers, gradients, incompressible noise, and helpers to encode them,
+// compare pixels and wait for the goroutines of a streamed decode. For
+// tests only.
 package testimg
 
 import (
@@ -90,14 +91,20 @@ func ExifAPP1(o int) []byte {
 // rotated so that EXIF orientation o displays it upright.
 func OrientedJPEG(t testing.TB, up *image.NRGBA, o int) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, StoreForOrientation(up, o), &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
-	b := buf.Bytes()
+	b := EncodeJPEG(t, StoreForOrientation(up, o), 95)
 	out := append([]byte{}, b[:2]...)
 	out = append(out, ExifAPP1(o)...)
 	return append(out, b[2:]...)
+}
+
+// EncodeJPEG encodes img with image/jpeg at quality q.
+func EncodeJPEG(t testing.TB, img image.Image, q int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // EncodePNG encodes img with image/png.
@@ -108,6 +115,23 @@ func EncodePNG(t testing.TB, img image.Image) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// Gradient returns a w x h image with varied colour: red grows to the
+// right, green downwards, blue along the diagonal; with alpha, alpha grows
+// from 64 on the left to 255 on the right, else it is opaque.
+func Gradient(w, h int, alpha bool) *image.NRGBA {
+	m := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			a := uint8(255)
+			if alpha {
+				a = uint8(64 + (x*191)/max(w-1, 1))
+			}
+			m.SetNRGBA(x, y, color.NRGBA{uint8(x * 255 / max(w-1, 1)), uint8(y * 255 / max(h-1, 1)), uint8((x + y) * 7), a})
+		}
+	}
+	return m
 }
 
 // NoiseRGBA is incompressible: random colour and alpha in every pixel.

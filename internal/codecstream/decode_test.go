@@ -1,43 +1,40 @@
-package codecs_test
+package codecstream_test
 
 import (
 	"errors"
 	"fmt"
 	"image"
+	"os"
 	"reflect"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/codecstream"
 	"github.com/imgprep/imgprep/internal/testcorpus"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
-// waitGoroutines waits (up to 5 s) for the goroutine count to come back to
-// at most n.
-func waitGoroutines(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+// sentinels are the error kinds of codecs.Decode.
+var sentinels = []error{
+	codecs.ErrEmpty, codecs.ErrUnknownFormat, codecs.ErrUnsupported, codecs.ErrCorrupt,
+	codecs.ErrTruncated, codecs.ErrTooLarge, codecs.ErrAnimated,
 }
 
-// checkStream decodes b with Decode and with DecodeStream and checks that
-// they agree: same error, same image, Rows consistent with both. It
-// returns whether the stream was Partial.
+// checkStream decodes b with codecs.Decode and with codecstream.Decode and
+// checks that they agree: same error, same image and info, Rows
+// consistent with both. It returns whether the stream was Partial.
 func checkStream(t *testing.T, name string, b []byte, opts codecs.DecodeOptions) bool {
 	t.Helper()
 	want, wantInfo, wantErr := codecs.Decode(b, opts)
-	st, info, err := codecs.DecodeStream(b, opts)
+	st, info, err := codecstream.Decode(b, opts)
+	if !reflect.DeepEqual(info, wantInfo) {
+		t.Fatalf("%s: stream info %+v, Decode %+v", name, info, wantInfo)
+	}
 	if err != nil {
-		// Only the checks before decoding fail here.
-		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(info, wantInfo) {
-			t.Fatalf("%s: DecodeStream error %v, Decode %v", name, err, wantErr)
+		// Only a decode that ended before Decode returned fails here.
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("%s: Decode error %v, codecs.Decode %v", name, err, wantErr)
 		}
 		return false
 	}
@@ -82,14 +79,17 @@ func checkStream(t *testing.T, name string, b []byte, opts codecs.DecodeOptions)
 	return partial
 }
 
-// TestDecodeStreamCorpus checks DecodeStream against Decode on every
+// TestDecodeCorpus checks Decode against codecs.Decode on every
 // corpus file, at full size and 1/2: same results and errors; the
 // baseline JPEGs stream.
-func TestDecodeStreamCorpus(t *testing.T) {
+func TestDecodeCorpus(t *testing.T) {
 	before := runtime.NumGoroutine()
 	partial := 0
 	for _, e := range testcorpus.Load(t) {
-		b := readCorpus(t, e)
+		b, err := os.ReadFile(e.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, denom := range []int{0, 2} {
 			if checkStream(t, fmt.Sprintf("%s 1/%d", e.File, max(denom, 1)), b, codecs.DecodeOptions{ScaleDenom: denom}) {
 				partial++
@@ -100,21 +100,21 @@ func TestDecodeStreamCorpus(t *testing.T) {
 	if partial == 0 {
 		t.Error("no corpus file streamed")
 	}
-	waitGoroutines(t, before)
+	testimg.WaitGoroutines(t, before)
 }
 
-// TestDecodeStreamTruncated checks that a baseline JPEG cut in its
+// TestDecodeTruncated checks that a baseline JPEG cut in its
 // entropy-coded data streams, and that Rows and Wait then report
-// ErrTruncated, as Decode does.
-func TestDecodeStreamTruncated(t *testing.T) {
+// ErrTruncated, as codecs.Decode does.
+func TestDecodeTruncated(t *testing.T) {
 	before := runtime.NumGoroutine()
-	full := mustJPEG(t, gradient(640, 480, false))
+	full := testimg.EncodeJPEG(t, testimg.Gradient(640, 480, false), 85)
 	for _, n := range []int{len(full) / 3, len(full) * 3 / 4, len(full) - 3} {
 		b := full[:n]
 		if !checkStream(t, fmt.Sprintf("cut at %d", n), b, codecs.DecodeOptions{ScaleDenom: 2}) {
 			t.Errorf("cut at %d: not Partial", n)
 		}
-		st, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{ScaleDenom: 2})
+		st, _, err := codecstream.Decode(b, codecs.DecodeOptions{ScaleDenom: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,17 +125,17 @@ func TestDecodeStreamTruncated(t *testing.T) {
 			t.Errorf("cut at %d: Wait = %v, want ErrTruncated", n, err)
 		}
 	}
-	waitGoroutines(t, before)
+	testimg.WaitGoroutines(t, before)
 }
 
-// TestDecodeStreamClose checks that Close stops a running decode: Rows and
-// Wait then return ErrStreamClosed, and no goroutine is left.
-func TestDecodeStreamClose(t *testing.T) {
+// TestDecodeClose checks that Close stops a running decode: Rows and
+// Wait then return ErrClosed, and no goroutine is left.
+func TestDecodeClose(t *testing.T) {
 	before := runtime.NumGoroutine()
-	b := mustJPEG(t, gradient(2000, 1500, false))
+	b := testimg.EncodeJPEG(t, testimg.Gradient(2000, 1500, false), 85)
 	closed := 0
 	for range 5 {
-		st, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{})
+		st, _, err := codecstream.Decode(b, codecs.DecodeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,9 +146,9 @@ func TestDecodeStreamClose(t *testing.T) {
 		st.Close()
 		_, err = st.Wait()
 		switch {
-		case errors.Is(err, codecs.ErrStreamClosed):
+		case errors.Is(err, codecstream.ErrClosed):
 			closed++
-			if err := st.Rows(1500); !errors.Is(err, codecs.ErrStreamClosed) && err != nil {
+			if err := st.Rows(1500); !errors.Is(err, codecstream.ErrClosed) && err != nil {
 				t.Errorf("Rows after Close = %v", err)
 			}
 		case err != nil:
@@ -159,7 +159,7 @@ func TestDecodeStreamClose(t *testing.T) {
 		t.Error("Close never stopped the decode")
 	}
 	// Closing a finished stream changes nothing.
-	st, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{ScaleDenom: 2})
+	st, _, err := codecstream.Decode(b, codecs.DecodeOptions{ScaleDenom: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,16 +168,16 @@ func TestDecodeStreamClose(t *testing.T) {
 	if img2, err2 := st.Wait(); err != nil || err2 != nil || img2 != img {
 		t.Errorf("Wait after Close of a finished stream: %v, %v", err, err2)
 	}
-	waitGoroutines(t, before)
+	testimg.WaitGoroutines(t, before)
 }
 
-// TestDecodeStreamNotJPEG checks that other formats come back whole.
-func TestDecodeStreamNotJPEG(t *testing.T) {
-	b := mustPNG(t, gradient(64, 48, true))
+// TestDecodeNotJPEG checks that other formats come back whole.
+func TestDecodeNotJPEG(t *testing.T) {
+	b := testimg.EncodePNG(t, testimg.Gradient(64, 48, true))
 	if checkStream(t, "png", b, codecs.DecodeOptions{}) {
 		t.Error("PNG streamed")
 	}
-	if _, _, err := codecs.DecodeStream(b, codecs.DecodeOptions{MaxPixels: 100}); !errors.Is(err, codecs.ErrTooLarge) {
+	if _, _, err := codecstream.Decode(b, codecs.DecodeOptions{MaxPixels: 100}); !errors.Is(err, codecs.ErrTooLarge) {
 		t.Errorf("MaxPixels: %v", err)
 	}
 }

@@ -30,7 +30,7 @@
 // 106 at 1/2, 58 at 1/4 and 10 at 1/8.
 //
 // JPEG is defined in ITU-T T.81: https://www.w3.org/Graphics/JPEG/itu-t81.pdf.
-package jpeg // import "github.com/imgprep/imgprep/codecs/internal/jpeg"
+package jpeg // import "github.com/imgprep/imgprep/internal/jpeg"
 
 import (
 	"fmt"

@@ -8,7 +8,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"github.com/imgprep/imgprep/codecs/internal/jpegenc"
+	"github.com/imgprep/imgprep/internal/jpegenc"
 )
 
 // photoLike is a w x h opaque NRGBA with smooth gradients, edges and mild

@@ -1,22 +1,25 @@
-package codecs
+package codecstream
 
 import (
 	"errors"
 	"image"
 	"sync"
 	"sync/atomic"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/jpeg"
 )
 
-// ErrStreamClosed is the error of a Stream whose decode was stopped by
-// Close before it finished.
-var ErrStreamClosed = errors.New("codecs: decode stream closed")
+// ErrClosed is the error of a Stream whose decode was stopped by Close
+// before it finished.
+var ErrClosed = errors.New("codecstream: decode stream closed")
 
 // errStale is what Stream.Rows returns once rows it reported final have
 // changed (see Stream.Stale).
-var errStale = errors.New("codecs: decoded rows changed after they were reported final")
+var errStale = errors.New("codecstream: decoded rows changed after they were reported final")
 
-// Stream is a decode running in its own goroutine (DecodeStream). Its
-// methods may be called from any goroutine.
+// Stream is a decode running in its own goroutine (Decode). Its methods
+// may be called from any goroutine.
 type Stream struct {
 	img     image.Image // the image being filled (partial streams)
 	partial bool
@@ -34,38 +37,35 @@ type Stream struct {
 	endedCh chan struct{}
 }
 
-// DecodeStream is Decode in a goroutine of its own, returning as soon as
+// Decode is codecs.Decode in a goroutine of its own, returning as soon as
 // the image is allocated when its rows are decoded in order: for a
 // sequential (baseline or extended) Y'CbCr or grayscale JPEG coded in one
 // scan, the usual camera and encoder output. Stream.Partial then reports
 // true, Stream.Image is the image being filled and Stream.Rows waits for
 // its rows, so that the caller can process the top of the image while the
-// bottom is decoded. For every other input (progressive JPEGs, other
-// formats) DecodeStream returns when the decode has finished.
+// bottom is decoded; info is the header's (codecs.Probe's, which is
+// codecs.Decode's for a JPEG), and the errors of the decode come from
+// Stream.Wait and Stream.Rows. For every other input (progressive JPEGs,
+// other formats) Decode returns when the decode has finished, with
+// codecs.Decode's info and error.
 //
-// The checks and errors before decoding (probe, MaxPixels, RejectAnimated)
-// are Decode's and are returned directly; errors of the decode itself come
-// from Stream.Wait and Stream.Rows. Stream.Wait returns exactly what Decode
-// would. The goroutine ends when the decode does, whether or not Wait is
-// called; Close stops it early.
-func DecodeStream(b []byte, opts DecodeOptions) (*Stream, Info, error) {
-	info, meta, err := decodeProbe(b, opts)
-	if err != nil {
-		return nil, info, err
-	}
+// Stream.Wait returns exactly what codecs.Decode would. The goroutine ends
+// when the decode does, whether or not Wait is called; Close stops it
+// early.
+func Decode(b []byte, opts codecs.DecodeOptions) (*Stream, codecs.Info, error) {
 	s := &Stream{endedCh: make(chan struct{})}
 	s.cond.L = &s.mu
 	started := make(chan struct{})
 	var once sync.Once
 	begin := func() { once.Do(func() { close(started) }) }
-	p := &jpegProgress{
+	opts.JPEGProgress = &jpeg.Progress{
 		Start: func(img image.Image) {
 			s.img, s.partial = img, true // read after started is closed
 			begin()
 		},
 		Rows: func(n int) error {
 			if s.stopped.Load() {
-				return ErrStreamClosed
+				return ErrClosed
 			}
 			s.rows.Store(int64(n))
 			// Waiters set wake before they look at rows (see Rows).
@@ -84,14 +84,13 @@ func DecodeStream(b []byte, opts DecodeOptions) (*Stream, Info, error) {
 			s.mu.Unlock()
 		},
 	}
+	var decoded codecs.Info // codecs.Decode's, read once the decode has ended
 	go func() {
-		inf := info
-		img, scaled, err := decodeFormatProgress(b, &inf, meta, opts, p)
-		if err != nil && (errors.Is(err, ErrStreamClosed) || s.stopped.Load()) {
-			img, err = nil, ErrStreamClosed
-		} else {
-			img, err = decodeResult(img, scaled, err, inf, opts)
+		img, info, err := codecs.Decode(b, opts)
+		if err != nil && (errors.Is(err, ErrClosed) || s.stopped.Load()) {
+			img, err = nil, ErrClosed
 		}
+		decoded = info
 		s.mu.Lock()
 		s.final, s.err, s.ended = img, err, true
 		s.cond.Broadcast()
@@ -100,10 +99,19 @@ func DecodeStream(b []byte, opts DecodeOptions) (*Stream, Info, error) {
 		begin()
 	}()
 	<-started
-	return s, info, nil
+	if s.partial {
+		// codecs.Decode probed b before it started decoding, so this
+		// cannot fail.
+		info, _ := codecs.Probe(b)
+		return s, info, nil
+	}
+	if _, err := s.Wait(); err != nil {
+		return nil, decoded, err
+	}
+	return s, decoded, nil
 }
 
-// Partial reports whether the decode was still running when DecodeStream
+// Partial reports whether the decode was still running when Decode
 // returned, its rows arriving in order (see Rows).
 func (s *Stream) Partial() bool { return s.partial }
 
@@ -119,7 +127,7 @@ const rowsSlack = 32
 
 // Rows blocks until rows [0, y) of Image are final, and returns nil, or
 // returns an error as soon as they will not be: the decode's error (as
-// Wait's), ErrStreamClosed, or, if rows reported final have changed (see
+// Wait's), ErrClosed, or, if rows reported final have changed (see
 // Stale), an unexported error. When it has to block, it waits for a few
 // more rows (up to 32) than asked, to wake its caller less often. For a
 // stream that is not Partial it returns nil or the decode's error at once.
@@ -155,9 +163,9 @@ func (s *Stream) Rows(y int) error {
 	}
 }
 
-// Wait waits for the decode to end and returns Decode's result: the image
-// (for a Partial stream, Image, unless Stale) and the error, or
-// ErrStreamClosed if Close stopped it.
+// Wait waits for the decode to end and returns codecs.Decode's result:
+// the image (for a Partial stream, Image, unless Stale) and the error, or
+// ErrClosed if Close stopped it.
 func (s *Stream) Wait() (image.Image, error) {
 	<-s.endedCh
 	s.mu.Lock()
@@ -177,7 +185,7 @@ func (s *Stream) Stale() bool {
 }
 
 // Close stops the decode if it is still running, and waits for its
-// goroutine to end. Wait then returns ErrStreamClosed, unless the decode
+// goroutine to end. Wait then returns ErrClosed, unless the decode
 // had already ended. Close may be called more than once.
 func (s *Stream) Close() {
 	s.stopped.Store(true)

@@ -1,4 +1,4 @@
-package codecs_test
+package codecstream_test
 
 import (
 	"bytes"
@@ -7,19 +7,21 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/codecstream"
 	"github.com/imgprep/imgprep/internal/testimg"
 )
 
-// TestJPEGStream: rows handed over in chunks give EncodeBytes' bytes;
-// other formats are refused with ErrEncode.
-func TestJPEGStream(t *testing.T) {
+// TestJPEGEncoder: rows handed over in chunks give EncodeBytes' bytes;
+// other formats, and a quality Encode would default, are refused with
+// ErrEncode.
+func TestJPEGEncoder(t *testing.T) {
 	img := testimg.MarkerImage(203, 77)
 	opts := codecs.EncodeOptions{Format: codecs.JPEG, Quality: 80}
 	want, err := codecs.EncodeBytes(img, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := codecs.NewJPEGStream(img, opts)
+	s, err := codecstream.NewJPEGEncoder(img, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,10 @@ func TestJPEGStream(t *testing.T) {
 	if cfg, f, err := image.DecodeConfig(bytes.NewReader(got)); err != nil || f != "jpeg" || cfg.Width != 203 || cfg.Height != 77 {
 		t.Errorf("decodes as %v %s %v", cfg, f, err)
 	}
-	if _, err := codecs.NewJPEGStream(img, codecs.EncodeOptions{Format: codecs.PNG}); !errors.Is(err, codecs.ErrEncode) {
+	if _, err := codecstream.NewJPEGEncoder(img, codecs.EncodeOptions{Format: codecs.PNG}); !errors.Is(err, codecs.ErrEncode) {
 		t.Errorf("PNG: %v, want ErrEncode", err)
+	}
+	if _, err := codecstream.NewJPEGEncoder(img, codecs.EncodeOptions{Format: codecs.JPEG}); !errors.Is(err, codecs.ErrEncode) {
+		t.Errorf("quality 0: %v, want ErrEncode", err)
 	}
 }

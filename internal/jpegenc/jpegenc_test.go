@@ -8,7 +8,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"github.com/imgprep/imgprep/codecs/internal/jpegenc"
+	"github.com/imgprep/imgprep/internal/jpegenc"
 )
 
 // TestSamePixelsAsImageJPEG: the parallel encoder's output decodes to
