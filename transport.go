@@ -133,10 +133,33 @@ type transport struct {
 	slots chan struct{} // preparations running at once
 }
 
+// Middleware returns the transport as a middleware function of the shape
+// openai-go's option.WithMiddleware takes:
+//
+//	client := openai.NewClient(option.WithMiddleware(imgprep.Middleware(imgprep.TransportOptions{})))
+//
+// One middleware shares its preparation slots across all its requests.
+func Middleware(opts TransportOptions) func(*http.Request, func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+	t := NewTransport(roundTripFunc(nil), opts).(*transport)
+	return func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+		return t.roundTrip(req, next)
+	}
+}
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.roundTrip(req, t.next.RoundTrip)
+}
+
+// roundTrip is RoundTrip with the next step given.
+func (t *transport) roundTrip(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	if !isEdit(req) {
-		return t.next.RoundTrip(req)
+		return next(req)
 	}
 	data, err := readBody(req, t.opts.MaxBodyBytes)
 	if err != nil {
@@ -147,7 +170,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body, err := editbody.Parse(req.Header.Get("Content-Type"), bytes.NewReader(data), editbody.Limits{MaxBytes: t.opts.MaxBodyBytes})
 	if errors.Is(err, editbody.ErrNotEditBody) {
-		return t.next.RoundTrip(withBody(req, req.Header.Get("Content-Type"), data))
+		return next(withBody(req, req.Header.Get("Content-Type"), data))
 	}
 	if err != nil {
 		return t.refuse(req, bodyError(err)), nil
@@ -173,7 +196,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.opts.OnEdit != nil {
 		t.opts.OnEdit(ed.report())
 	}
-	resp, err := t.next.RoundTrip(out)
+	resp, err := next(out)
 	if err != nil || !t.opts.Results.active() {
 		return resp, err
 	}
