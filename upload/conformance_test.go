@@ -5,9 +5,6 @@ import (
 
 	"github.com/imgprep/imgprep/upload"
 	_ "github.com/imgprep/imgprep/upload/async"
-	_ "github.com/imgprep/imgprep/upload/jsonbody"
-	_ "github.com/imgprep/imgprep/upload/multipart"
-	_ "github.com/imgprep/imgprep/upload/stream"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
 

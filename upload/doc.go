@@ -7,12 +7,13 @@
 // builders, a Client that sends with retries, response and SSE parsing, and
 // result downloads.
 //
-// Drivers live in their own packages and register themselves in init:
+// The built-in drivers, one per encoding preset, need no import:
+// "openai-multipart" (the default), "openai-json", "relay-json" and
+// "openai-stream" (see MultipartDriver and the constants beside it).
+// Drivers with behaviour of their own live in their own packages and
+// register themselves in init:
 //
-//	import _ "github.com/imgprep/imgprep/upload/multipart" // "openai-multipart"
-//	import _ "github.com/imgprep/imgprep/upload/jsonbody"  // "openai-json", "relay-json"
-//	import _ "github.com/imgprep/imgprep/upload/async"     // "async-task"
-//	import _ "github.com/imgprep/imgprep/upload/stream"    // "openai-stream"
+//	import _ "github.com/imgprep/imgprep/upload/async" // "async-task"
 //
 // The API key never appears in an error, a Config printed with fmt, or a
 // DumpRequest output. The package does not log and does not read the

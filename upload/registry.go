@@ -9,9 +9,6 @@ import (
 	"sync"
 )
 
-// DefaultDriver is the uploader Open uses for an empty name.
-const DefaultDriver = "openai-multipart"
-
 // Uploader performs image edit calls. Implementations are safe for
 // concurrent use.
 type Uploader interface {
@@ -28,10 +25,11 @@ type Previewer interface {
 // Factory makes an Uploader from a Config.
 type Factory func(Config) (Uploader, error)
 
+// drivers are the registered uploaders, the built-in ones from the start.
 var drivers = struct {
 	sync.RWMutex
 	m map[string]Factory
-}{m: map[string]Factory{}}
+}{m: builtins()}
 
 // Register makes an uploader available under name. It panics when f is
 // nil, name is empty, or name is already registered, like

@@ -9,12 +9,6 @@ import (
 
 	"github.com/imgprep/imgprep/finish"
 	"github.com/imgprep/imgprep/upload"
-
-	// The uploaders 'imgprep edit' can use, by name.
-	_ "github.com/imgprep/imgprep/upload/async"
-	_ "github.com/imgprep/imgprep/upload/jsonbody"
-	_ "github.com/imgprep/imgprep/upload/multipart"
-	_ "github.com/imgprep/imgprep/upload/stream"
 )
 
 // runEdit is 'imgprep edit': prepare the inputs for the model, build the
