@@ -3,6 +3,8 @@ package upload
 import (
 	"context"
 	"net/http"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // Names of the built-in drivers. This package registers them; they need no
@@ -49,14 +51,14 @@ func builtins() map[string]Factory {
 // builtin is a built-in uploader: the common edit flow in one encoding,
 // with stream=true forced when stream is set.
 type builtin struct {
-	c      *Client
+	c      *client
 	enc    Encoding
 	stream bool
 }
 
 func builtinFactory(enc Encoding, stream bool) Factory {
 	return func(cfg Config) (Uploader, error) {
-		c, err := NewClient(cfg)
+		c, err := newClient(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -77,6 +79,11 @@ func (u *builtin) Preview(ctx context.Context, req *Request) (*http.Request, []b
 	}
 	return u.c.Preview(ctx, call)
 }
+
+// Kit returns the engine (a *client) for package upload/driver; only
+// packages under upload can name its parameter's type, so only they can
+// call it.
+func (u *builtin) Kit(wire.Key) any { return u.c }
 
 // request is req as sent: a copy with Stream set for a streaming driver.
 func (u *builtin) request(req *Request) *Request {

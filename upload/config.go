@@ -104,7 +104,7 @@ func (c Config) Validate() error {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("upload: base URL %q must be an absolute http or https URL such as %s", Redact(c.Redact(base)), DefaultBaseURL)
+		return fmt.Errorf("upload: base URL %q must be an absolute http or https URL such as %s", Redact(c.redact(base)), DefaultBaseURL)
 	}
 	return nil
 }
@@ -116,7 +116,7 @@ func (c Config) String() string {
 		key = redacted
 	}
 	return fmt.Sprintf("upload.Config{BaseURL:%q APIKey:%q Timeout:%s Retry:%+v ImageField:%q PollInterval:%s PollTimeout:%s MaxResponseBytes:%d MaxDownloadBytes:%d DownloadTimeout:%s Header:%v}",
-		c.Redact(c.BaseURL), key, c.Timeout, c.Retry, c.ImageField, c.PollInterval, c.PollTimeout,
+		c.redact(c.BaseURL), key, c.Timeout, c.Retry, c.ImageField, c.PollInterval, c.PollTimeout,
 		c.MaxResponseBytes, c.MaxDownloadBytes, c.DownloadTimeout, redactHeader(c.Header))
 }
 
@@ -124,7 +124,7 @@ func (c Config) String() string {
 func (c Config) GoString() string { return c.String() }
 
 // Redact removes c.APIKey from s, then applies the package-level Redact.
-func (c Config) Redact(s string) string {
+func (c Config) redact(s string) string {
 	if c.APIKey != "" {
 		s = strings.ReplaceAll(s, c.APIKey, redacted)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 // Name is the registered uploader name.
@@ -29,7 +30,7 @@ func init() {
 
 // Uploader submits edit tasks and polls them.
 type Uploader struct {
-	c   *upload.Client
+	c   *driver.Client
 	enc upload.Encoding
 }
 
@@ -38,7 +39,7 @@ func New(cfg upload.Config) (*Uploader, error) { return NewEncoding(cfg, upload.
 
 // NewEncoding returns an async uploader sending bodies in enc.
 func NewEncoding(cfg upload.Config, enc upload.Encoding) (*Uploader, error) {
-	c, err := upload.NewClient(cfg)
+	c, err := driver.NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (u *Uploader) Edit(ctx context.Context, req *upload.Request) (*upload.Respo
 		return u.c.Result(ctx, reply.Body)
 	}
 	if t.failed() {
-		return nil, t.failure(reply.StatusCode, u.c.Config().Redact)
+		return nil, t.failure(reply.StatusCode, u.c.Redact)
 	}
 	if t.id() == "" {
 		return nil, fmt.Errorf("async: the submit answer has neither task_id nor data (%.120s): %w", reply.Body, upload.ErrMalformedResponse)
@@ -80,9 +81,9 @@ func (u *Uploader) Preview(ctx context.Context, req *upload.Request) (*http.Requ
 	return u.c.Preview(ctx, call)
 }
 
-func (u *Uploader) call(req *upload.Request) (upload.Call, error) {
+func (u *Uploader) call(req *upload.Request) (driver.Call, error) {
 	if req != nil && req.Stream {
-		return upload.Call{}, fmt.Errorf("async: stream cannot be combined with an async task: %w", upload.ErrInvalidRequest)
+		return driver.Call{}, fmt.Errorf("async: stream cannot be combined with an async task: %w", upload.ErrInvalidRequest)
 	}
 	return u.c.EditCall(req, u.enc, url.Values{"async": {"true"}})
 }
@@ -92,7 +93,7 @@ func (u *Uploader) poll(ctx context.Context, id string) (*upload.Response, error
 	cfg := u.c.Config()
 	pctx, cancel := context.WithTimeout(ctx, cfg.PollTimeout)
 	defer cancel()
-	call := upload.Call{Method: http.MethodGet, URL: u.c.URL("tasks/"+url.PathEscape(id), nil)}
+	call := driver.Call{Method: http.MethodGet, URL: u.c.URL("tasks/"+url.PathEscape(id), nil)}
 	last := "queued"
 	for {
 		if err := u.c.Sleep(pctx, cfg.PollInterval); err != nil {
@@ -111,7 +112,7 @@ func (u *Uploader) poll(ctx context.Context, id string) (*upload.Response, error
 		}
 		switch {
 		case t.failed():
-			return nil, t.failure(reply.StatusCode, u.c.Config().Redact)
+			return nil, t.failure(reply.StatusCode, u.c.Redact)
 		case t.succeeded() || (t.Status == "" && t.hasData()):
 			return u.c.Result(ctx, reply.Body)
 		}
