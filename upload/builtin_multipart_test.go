@@ -139,7 +139,7 @@ func TestImageFieldNames(t *testing.T) {
 			var got []part
 			srv := captureParts(t, &got)
 			defer srv.Close()
-			up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey, ImageField: c.field})
+			up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey, Options: []any{upload.MultipartOptions{ImageField: c.field}}})
 			req := &upload.Request{Model: "gpt-image-1", Prompt: "p"}
 			for range c.n {
 				req.Images = append(req.Images, upload.File{Data: img})

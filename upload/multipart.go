@@ -6,6 +6,8 @@ import (
 	"net/textproto"
 	"sort"
 	"strings"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // buildMultipart encodes req as a multipart/form-data edit body: text
@@ -62,9 +64,11 @@ func buildMultipart(req *Request, imageField string) (contentType string, body [
 	return w.FormDataContentType(), buf.Bytes(), nil
 }
 
-// BuildMultipart is buildMultipart with the client's image field.
+// BuildMultipart is buildMultipart with the image field of the client's
+// MultipartOptions.
 func (c *client) BuildMultipart(req *Request) (contentType string, body []byte, err error) {
-	return buildMultipart(req, c.cfg.ImageField)
+	o, _ := wire.Option[MultipartOptions](c.cfg.Options)
+	return buildMultipart(req, o.ImageField)
 }
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "")

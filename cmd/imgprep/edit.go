@@ -63,7 +63,8 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	prog := newProgress(env, f.verbose)
 	ucfg := cfg.uploadConfig()
-	ucfg.ImageField, ucfg.OnRetry = f.imageField, prog.onRetry
+	ucfg.OnRetry = prog.onRetry
+	ucfg.Options = append(ucfg.Options, upload.MultipartOptions{ImageField: f.imageField})
 	up, err := upload.Open(name, ucfg)
 	if err != nil {
 		return usageErr(env, "edit", "%s", shortErr(err, 1000))

@@ -2,8 +2,8 @@
 // tasks: POST {base}/images/edits?async=true (a multipart body by
 // default) answers {"task_id": "...", "status": "queued"} (an "id" field is
 // accepted too); the task is then polled with GET {base}/tasks/{id} every
-// Config.PollInterval until it succeeds or fails, or Config.PollTimeout or
-// the context ends. A failed task is an *upload.APIError with Code
+// Options.PollInterval until it succeeds or fails, or Options.PollTimeout
+// or the context ends (Options travel in upload.Config.Options). A failed task is an *upload.APIError with Code
 // "task_failed" carrying the task's reason. A relay that ignores async and
 // answers with the images right away is accepted too.
 package async
@@ -30,11 +30,13 @@ func init() {
 
 // Uploader submits edit tasks and polls them.
 type Uploader struct {
-	c   *driver.Client
-	enc upload.Encoding
+	c    *driver.Client
+	enc  upload.Encoding
+	opts Options
 }
 
-// New returns an async uploader sending multipart bodies.
+// New returns an async uploader sending multipart bodies, with the
+// Options in cfg.Options.
 func New(cfg upload.Config) (*Uploader, error) { return NewEncoding(cfg, upload.Multipart) }
 
 // NewEncoding returns an async uploader sending bodies in enc.
@@ -43,7 +45,7 @@ func NewEncoding(cfg upload.Config, enc upload.Encoding) (*Uploader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Uploader{c: c, enc: enc}, nil
+	return &Uploader{c: c, enc: enc, opts: options(cfg)}, nil
 }
 
 // Edit submits req as a task and waits for its result.
@@ -90,13 +92,12 @@ func (u *Uploader) call(req *upload.Request) (driver.Call, error) {
 
 // poll waits for task id to finish.
 func (u *Uploader) poll(ctx context.Context, id string) (*upload.Response, error) {
-	cfg := u.c.Config()
-	pctx, cancel := context.WithTimeout(ctx, cfg.PollTimeout)
+	pctx, cancel := context.WithTimeout(ctx, u.opts.PollTimeout)
 	defer cancel()
 	call := driver.Call{Method: http.MethodGet, URL: u.c.URL("tasks/"+url.PathEscape(id), nil)}
 	last := "queued"
 	for {
-		if err := u.c.Sleep(pctx, cfg.PollInterval); err != nil {
+		if err := u.c.Sleep(pctx, u.opts.PollInterval); err != nil {
 			return nil, u.stopped(ctx, id, last, err)
 		}
 		reply, err := u.c.Do(pctx, call)
@@ -128,7 +129,7 @@ func (u *Uploader) stopped(ctx context.Context, id, last string, err error) erro
 	if ctx.Err() != nil {
 		return fmt.Errorf("async: task %s (last status %s): %w", id, last, ctx.Err())
 	}
-	return &timeoutError{id: id, last: last, d: u.c.Config().PollTimeout, err: err}
+	return &timeoutError{id: id, last: last, d: u.opts.PollTimeout, err: err}
 }
 
 // timeoutError is a task that did not finish within PollTimeout.

@@ -11,6 +11,10 @@
 // a driver with behaviour of its own (see upload/async) composes it from
 // EditCall, Do, DoStream, Result, Stream and the body builders.
 //
+// A driver's own settings travel in upload.Config.Options as a struct type
+// the driver documents (async.Options, say); Option finds them, so the
+// common Config carries no driver's knobs.
+//
 // Drivers implement upload.Uploader, and optionally upload.Previewer (for
 // dry runs).
 package driver
