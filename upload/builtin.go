@@ -80,6 +80,9 @@ func (u *builtin) Preview(ctx context.Context, req *Request) (*http.Request, []b
 	return u.c.Preview(ctx, call)
 }
 
+// Encoding returns the body encoding u sends.
+func (u *builtin) Encoding() Encoding { return u.enc }
+
 // Kit returns the engine (a *client) for package upload/driver; only
 // packages under upload can name its parameter's type, so only they can
 // call it.

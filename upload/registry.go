@@ -22,6 +22,13 @@ type Previewer interface {
 	Preview(ctx context.Context, req *Request) (*http.Request, []byte, error)
 }
 
+// EncodingReporter is implemented by uploaders that say which body
+// encoding they send, so that a caller can Validate a request for it before
+// anything is sent. The built-in drivers and async-task implement it.
+type EncodingReporter interface {
+	Encoding() Encoding
+}
+
 // Factory makes an Uploader from a Config.
 type Factory func(Config) (Uploader, error)
 

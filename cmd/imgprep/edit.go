@@ -82,7 +82,7 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 		}
 	}
 	req.Images, req.Mask = in.uploadFiles()
-	if err := req.Validate(nil, encoding(name)); err != nil {
+	if err := req.Validate(nil, encodingOf(up)); err != nil {
 		return usageErr(env, "edit", "%s", shortErr(err, 1000))
 	}
 	rep := &editReport{Model: req.Model, Uploader: name, Inputs: in.report(), Mask: in.maskItem}

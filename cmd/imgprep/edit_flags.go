@@ -146,13 +146,11 @@ func (f *editFlags) uploaderName(fromEnv string) string {
 	return upload.DefaultDriver
 }
 
-// encoding is the body encoding a driver sends, for Validate.
-func encoding(uploader string) upload.Encoding {
-	switch uploader {
-	case upload.JSONDriver:
-		return upload.JSON
-	case upload.RelayJSONDriver:
-		return upload.RelayJSON
+// encodingOf is the body encoding up sends, for Validate: the one it
+// reports (upload.EncodingReporter), else multipart.
+func encodingOf(up upload.Uploader) upload.Encoding {
+	if er, ok := up.(upload.EncodingReporter); ok {
+		return er.Encoding()
 	}
 	return upload.Multipart
 }

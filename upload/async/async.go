@@ -74,6 +74,9 @@ func (u *Uploader) Edit(ctx context.Context, req *upload.Request) (*upload.Respo
 	return u.poll(ctx, t.id())
 }
 
+// Encoding returns the body encoding u submits.
+func (u *Uploader) Encoding() upload.Encoding { return u.enc }
+
 // Preview returns the submit request Edit would send, without sending it.
 func (u *Uploader) Preview(ctx context.Context, req *upload.Request) (*http.Request, []byte, error) {
 	call, err := u.call(req)

@@ -16,5 +16,5 @@
 // common Config carries no driver's knobs.
 //
 // Drivers implement upload.Uploader, and optionally upload.Previewer (for
-// dry runs).
+// dry runs) and upload.EncodingReporter.
 package driver

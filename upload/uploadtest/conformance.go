@@ -20,7 +20,8 @@ import (
 // Capabilities say what a driver does, so that RunConformance checks the
 // right wire shape and skips only what the driver cannot do.
 type Capabilities struct {
-	// Encoding is the request body the driver sends.
+	// Encoding is the request body the driver sends; a driver that
+	// implements upload.EncodingReporter must report the same.
 	Encoding upload.Encoding
 	// Async drivers submit with ?async=true and poll GET {base}/tasks/{id}.
 	Async bool
@@ -286,6 +287,9 @@ func (c *conformance) rig(t *testing.T, opts Options, mod func(*upload.Config)) 
 	r.up = c.open(t, r.cfg)
 	if r.up == nil {
 		t.Fatalf("open(%s) returned a nil uploader", c.driver)
+	}
+	if er, ok := r.up.(upload.EncodingReporter); ok && er.Encoding() != c.caps.Encoding {
+		t.Errorf("%s reports encoding %s, its capabilities say %s", c.driver, er.Encoding(), c.caps.Encoding)
 	}
 	return r
 }
