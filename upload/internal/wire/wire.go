@@ -1,8 +1,9 @@
 // Package wire holds what package upload, which runs the built-in drivers,
 // and package upload/driver, which offers the same engine to other drivers,
 // share below both: the exchange types the engine's methods take and give
-// (they mention no upload type, so upload can import them) and the Key that
-// keeps those methods out of reach outside this module.
+// (they mention no upload type, so upload can import them), the Key that
+// keeps those methods out of reach outside this module, and the helpers
+// both sides offer (RetryAfter, DecodeBase64, Option).
 package wire
 
 import "net/http"
