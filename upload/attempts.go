@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // retry runs try until it succeeds, fails for good, or retries run out.
-func (c *Client) retry(ctx context.Context, call Call, try func(context.Context) (bool, error)) (int, error) {
+func (c *client) retry(ctx context.Context, call wire.Call, try func(context.Context) (bool, error)) (int, error) {
 	p := c.cfg.Retry
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {

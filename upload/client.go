@@ -11,12 +11,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
-// Client sends API requests with the shared auth, headers, timeouts, retry
-// policy and error mapping. Drivers build on it. It is safe for concurrent
-// use.
-type Client struct {
+// client is the engine every driver runs on: it sends API requests with
+// the shared auth, headers, timeouts, retry policy and error mapping, builds
+// edit bodies and reads answers. It is safe for concurrent use. Its
+// exported methods are the driver kit: package upload/driver wraps them,
+// reaching a client through builtin.Kit.
+type client struct {
 	cfg   Config
 	base  *url.URL
 	hc    *http.Client
@@ -25,8 +29,8 @@ type Client struct {
 	onMu  sync.Mutex // serialises Config.OnRetry calls
 }
 
-// NewClient returns a Client for cfg with defaults applied.
-func NewClient(cfg Config) (*Client, error) {
+// newClient returns a client for cfg with defaults applied.
+func newClient(cfg Config) (*client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -54,24 +58,27 @@ func NewClient(cfg Config) (*Client, error) {
 	if sleep == nil {
 		sleep = sleepCtx
 	}
-	return &Client{cfg: cfg, base: base, hc: hc, dl: &dl, sleep: sleep}, nil
+	return &client{cfg: cfg, base: base, hc: hc, dl: &dl, sleep: sleep}, nil
 }
 
 // Config returns the client's configuration, defaults applied.
-func (c *Client) Config() Config { return c.cfg }
+func (c *client) Config() Config { return c.cfg }
 
 // String describes the client with the key redacted.
-func (c *Client) String() string { return "upload.Client{" + c.cfg.String() + "}" }
+func (c *client) String() string { return "upload.Client{" + c.cfg.String() + "}" }
 
 // GoString is String, so that %#v redacts too.
-func (c *Client) GoString() string { return c.String() }
+func (c *client) GoString() string { return c.String() }
+
+// Redact removes the API key, bearer tokens and sk- keys from s.
+func (c *client) Redact(s string) string { return c.cfg.redact(s) }
 
 // Sleep waits d or until ctx is done, through Config.Sleep when set.
-func (c *Client) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
+func (c *client) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
 
 // URL returns BaseURL joined with path, with the query values q added to
 // any query of BaseURL.
-func (c *Client) URL(path string, q url.Values) string {
+func (c *client) URL(path string, q url.Values) string {
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + "/" + strings.TrimLeft(path, "/")
 	u.RawPath = ""
@@ -85,37 +92,13 @@ func (c *Client) URL(path string, q url.Values) string {
 	return u.String()
 }
 
-// Call is one HTTP exchange; the body is replayed for every attempt.
-type Call struct {
-	// Method is the HTTP method (GET when empty).
-	Method string
-	// URL is absolute, e.g. from Client.URL.
-	URL string
-	// ContentType is the body's media type.
-	ContentType string
-	// Body is sent as is; nil means no body.
-	Body []byte
-	// Header holds headers for this call on top of Config.Header.
-	Header http.Header
-}
-
-// Reply is a successful (2xx) answer read in full.
-type Reply struct {
-	// StatusCode, Header and Body are the answer's.
-	StatusCode int
-	Header     http.Header
-	Body       []byte
-	// Attempts is the number of requests made, retries included.
-	Attempts int
-}
-
 // NewRequest builds one attempt's *http.Request: auth, Config.Header,
 // call headers, Content-Type, and a replayable body.
-func (c *Client) NewRequest(ctx context.Context, call Call) (*http.Request, error) {
+func (c *client) NewRequest(ctx context.Context, call wire.Call) (*http.Request, error) {
 	return c.newRequest(ctx, call, true)
 }
 
-func (c *Client) newRequest(ctx context.Context, call Call, auth bool) (*http.Request, error) {
+func (c *client) newRequest(ctx context.Context, call wire.Call, auth bool) (*http.Request, error) {
 	method := call.Method
 	if method == "" {
 		method = http.MethodGet
@@ -126,7 +109,7 @@ func (c *Client) newRequest(ctx context.Context, call Call, auth bool) (*http.Re
 	}
 	req, err := http.NewRequestWithContext(ctx, method, call.URL, body)
 	if err != nil {
-		return nil, errorf(ErrInvalidRequest, "upload: %s", c.cfg.Redact(err.Error()))
+		return nil, errorf(ErrInvalidRequest, "upload: %s", c.cfg.redact(err.Error()))
 	}
 	if call.Body != nil {
 		b := call.Body
@@ -152,8 +135,8 @@ func (c *Client) newRequest(ctx context.Context, call Call, auth bool) (*http.Re
 // Do performs call with retries and returns the 2xx answer read in full
 // (at most MaxResponseBytes). A non-2xx answer is an *APIError; a
 // cancelled context gives an error wrapping ctx.Err().
-func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
-	var reply *Reply
+func (c *client) Do(ctx context.Context, call wire.Call) (*wire.Reply, error) {
+	var reply *wire.Reply
 	o := callOpts{client: c.hc, max: c.cfg.MaxResponseBytes, timeout: c.cfg.Timeout, auth: true}
 	n, err := c.retry(ctx, call, func(ctx context.Context) (bool, error) {
 		r, retry, err := c.roundTrip(ctx, call, o, nil)
@@ -171,7 +154,7 @@ func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
 // hands the open response to handle, on the calling goroutine, and closes
 // it afterwards. Errors of handle are not retried. Config.Timeout then
 // bounds each pause between reads of the body.
-func (c *Client) DoStream(ctx context.Context, call Call, handle func(*http.Response) error) error {
+func (c *client) DoStream(ctx context.Context, call wire.Call, handle func(*http.Response) error) error {
 	o := callOpts{client: c.hc, max: c.cfg.MaxResponseBytes, timeout: c.cfg.Timeout, auth: true}
 	_, err := c.retry(ctx, call, func(ctx context.Context) (bool, error) {
 		_, retry, err := c.roundTrip(ctx, call, o, handle)
@@ -200,7 +183,7 @@ var errAttemptTimeout = errors.New("attempt timed out")
 
 // roundTrip performs one attempt. It reports whether a failure may be
 // retried.
-func (c *Client) roundTrip(ctx context.Context, call Call, o callOpts, handle func(*http.Response) error) (*Reply, bool, error) {
+func (c *client) roundTrip(ctx context.Context, call wire.Call, o callOpts, handle func(*http.Response) error) (*wire.Reply, bool, error) {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var timer *time.Timer
@@ -244,8 +227,7 @@ func (c *Client) roundTrip(ctx context.Context, call Call, o callOpts, handle fu
 	}
 	if !ok { // error bodies are small; a gateway's page is cut
 		data, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
-		e := NewAPIError(resp.StatusCode, resp.Header, data)
-		e.Message = c.cfg.Redact(e.Message)
+		e := c.NewAPIError(resp.StatusCode, resp.Header, data)
 		return nil, retryableStatus(e), e
 	}
 	data, err := readCapped(body, o.max)
@@ -257,9 +239,9 @@ func (c *Client) roundTrip(ctx context.Context, call Call, o callOpts, handle fu
 	}
 	if err != nil {
 		return nil, false, &kindError{kind: o.failKind(), cause: err,
-			msg: fmt.Sprintf("upload: %s %s: truncated response body after %d bytes: %s", call.Method, redactURL(call.URL), len(data), c.cfg.Redact(err.Error()))}
+			msg: fmt.Sprintf("upload: %s %s: truncated response body after %d bytes: %s", call.Method, redactURL(call.URL), len(data), c.cfg.redact(err.Error()))}
 	}
-	return &Reply{StatusCode: resp.StatusCode, Header: resp.Header, Body: data}, false, nil
+	return &wire.Reply{StatusCode: resp.StatusCode, Header: resp.Header, Body: data}, false, nil
 }
 
 // maxErrorBody is how much of an error answer is read.

@@ -15,8 +15,6 @@ import (
 const (
 	DefaultBaseURL          = "https://api.openai.com/v1"
 	DefaultTimeout          = 10 * time.Minute
-	DefaultPollInterval     = 2 * time.Second
-	DefaultPollTimeout      = 10 * time.Minute
 	DefaultDownloadTimeout  = 2 * time.Minute
 	DefaultMaxResponseBytes = 64 << 20
 	DefaultMaxDownloadBytes = 64 << 20
@@ -40,13 +38,6 @@ type Config struct {
 	// bounds the server's thinking time, and for a stream the pause between
 	// events). 0 means DefaultTimeout, negative means none.
 	Timeout time.Duration
-	// ImageField is the multipart field name of the input images. Empty
-	// means "image" for one image and "image[]" for several; "image" sends
-	// repeated "image" parts for gateways that want that.
-	ImageField string
-	// PollInterval and PollTimeout govern async task polling (defaults
-	// DefaultPollInterval and DefaultPollTimeout).
-	PollInterval, PollTimeout time.Duration
 	// MaxResponseBytes caps a response body or one stream event (default
 	// DefaultMaxResponseBytes).
 	MaxResponseBytes int64
@@ -66,6 +57,12 @@ type Config struct {
 	// case. Nil means a real timer. Tests inject a recorder here so that
 	// retry waits and poll intervals take no time.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Options are driver-specific settings, each a struct value (or a
+	// pointer to one) of a type its driver documents, such as
+	// MultipartOptions or async.Options. A driver reads the values of the
+	// types it knows, the last of each type winning, and ignores the rest,
+	// so one Config serves any driver.
+	Options []any
 }
 
 // WithDefaults returns c with every zero field set to its default.
@@ -76,12 +73,6 @@ func (c Config) WithDefaults() Config {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
-	}
-	if c.PollInterval <= 0 {
-		c.PollInterval = DefaultPollInterval
-	}
-	if c.PollTimeout <= 0 {
-		c.PollTimeout = DefaultPollTimeout
 	}
 	if c.DownloadTimeout <= 0 {
 		c.DownloadTimeout = DefaultDownloadTimeout
@@ -104,7 +95,7 @@ func (c Config) Validate() error {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("upload: base URL %q must be an absolute http or https URL such as %s", Redact(c.Redact(base)), DefaultBaseURL)
+		return fmt.Errorf("upload: base URL %q must be an absolute http or https URL such as %s", Redact(c.redact(base)), DefaultBaseURL)
 	}
 	return nil
 }
@@ -115,16 +106,26 @@ func (c Config) String() string {
 	if c.APIKey != "" {
 		key = redacted
 	}
-	return fmt.Sprintf("upload.Config{BaseURL:%q APIKey:%q Timeout:%s Retry:%+v ImageField:%q PollInterval:%s PollTimeout:%s MaxResponseBytes:%d MaxDownloadBytes:%d DownloadTimeout:%s Header:%v}",
-		c.Redact(c.BaseURL), key, c.Timeout, c.Retry, c.ImageField, c.PollInterval, c.PollTimeout,
-		c.MaxResponseBytes, c.MaxDownloadBytes, c.DownloadTimeout, redactHeader(c.Header))
+	return fmt.Sprintf("upload.Config{BaseURL:%q APIKey:%q Timeout:%s Retry:%+v MaxResponseBytes:%d MaxDownloadBytes:%d DownloadTimeout:%s Header:%v Options:%s}",
+		c.redact(c.BaseURL), key, c.Timeout, c.Retry,
+		c.MaxResponseBytes, c.MaxDownloadBytes, c.DownloadTimeout, redactHeader(c.Header), optionTypes(c.Options))
+}
+
+// optionTypes names the types of opts (their values are the drivers'
+// business, and could hold secrets).
+func optionTypes(opts []any) string {
+	names := make([]string, len(opts))
+	for i, o := range opts {
+		names[i] = fmt.Sprintf("%T", o)
+	}
+	return "[" + strings.Join(names, " ") + "]"
 }
 
 // GoString is String, so that %#v redacts too.
 func (c Config) GoString() string { return c.String() }
 
 // Redact removes c.APIKey from s, then applies the package-level Redact.
-func (c Config) Redact(s string) string {
+func (c Config) redact(s string) string {
 	if c.APIKey != "" {
 		s = strings.ReplaceAll(s, c.APIKey, redacted)
 	}

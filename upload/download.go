@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // maxParallelDownloads bounds concurrent result downloads.
@@ -18,7 +20,7 @@ const maxParallelDownloads = 4
 // DownloadTimeout. Only http and https URLs are fetched, also across
 // redirects. The API key is sent only to the BaseURL's own origin. Every
 // goroutine started has ended when Download returns.
-func (c *Client) Download(ctx context.Context, resp *Response) error {
+func (c *client) Download(ctx context.Context, resp *Response) error {
 	var todo []int
 	for i, img := range resp.Images {
 		if img.Data == nil && img.URL != "" {
@@ -67,7 +69,7 @@ func wrapDownload(i int, err error) error {
 }
 
 // download fetches one result URL.
-func (c *Client) download(ctx context.Context, raw string) ([]byte, error) {
+func (c *client) download(ctx context.Context, raw string) ([]byte, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		scheme := "invalid"
@@ -78,7 +80,7 @@ func (c *Client) download(ctx context.Context, raw string) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.DownloadTimeout)
 	defer cancel()
-	call := Call{Method: http.MethodGet, URL: raw, Header: http.Header{"Accept": {"image/*, */*"}}}
+	call := wire.Call{Method: http.MethodGet, URL: raw, Header: http.Header{"Accept": {"image/*, */*"}}}
 	o := callOpts{client: c.dl, max: c.cfg.MaxDownloadBytes, auth: u.Scheme == c.base.Scheme && u.Host == c.base.Host, kind: ErrDownload}
 	var data []byte
 	_, err = c.retry(ctx, call, func(ctx context.Context) (bool, error) {

@@ -2,6 +2,7 @@ package upload_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -9,19 +10,11 @@ import (
 )
 
 func TestDumpMultipart(t *testing.T) {
-	cl, _ := newClient(t, "http://api.test/v1", nil)
 	req := gptRequest(t)
 	req.Images = append(req.Images, upload.File{Name: "two.jpg", Data: jpegBytes(t, 4, 4)})
 	req.Mask = &upload.File{Data: pngBytes(t, 8, 8)}
 	req.Quality = "low"
-	call, err := cl.EditCall(req, upload.Multipart, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hreq, body, err := cl.Preview(context.Background(), call)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hreq, body := preview(t, upload.MultipartDriver, "http://api.test/v1", req)
 	d := upload.DumpRequest(hreq, body)
 	for _, w := range []string{
 		"POST http://api.test/v1/images/edits\n",
@@ -42,19 +35,11 @@ func TestDumpMultipart(t *testing.T) {
 }
 
 func TestDumpJSON(t *testing.T) {
-	cl, _ := newClient(t, "http://api.test/v1?key="+testKey, nil)
 	req := gptRequest(t)
 	req.Images[0].Data = append(req.Images[0].Data, make([]byte, 1000)...)
 	req.Moderation = "low"
 	req.N = 2
-	call, err := cl.EditCall(req, upload.JSON, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hreq, body, err := cl.Preview(context.Background(), call)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hreq, body := preview(t, upload.JSONDriver, "http://api.test/v1?key="+testKey, req)
 	d := upload.DumpRequest(hreq, body)
 	for _, w := range []string{`"image_url": "data:image/png;base64,<`, `base64 chars elided>"`, `"moderation": "low"`, `"n": 2`, "key=%5BREDACTED%5D"} {
 		if !strings.Contains(d, w) {
@@ -64,4 +49,18 @@ func TestDumpJSON(t *testing.T) {
 	if strings.Contains(d, testKey) || len(d) > 2000 {
 		t.Errorf("dump leaks the key or the payload:\n%s", d)
 	}
+}
+
+// preview returns the request the driver would send req with to base.
+func preview(t *testing.T, driver, base string, req *upload.Request) (*http.Request, []byte) {
+	t.Helper()
+	up, err := upload.Open(driver, upload.Config{BaseURL: base, APIKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hreq, body
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // Error categories. Every *APIError matches the categories of its status
@@ -183,23 +185,30 @@ type wireError struct {
 	Code    json.RawMessage `json:"code"`
 }
 
-// NewAPIError builds an *APIError from an HTTP status, headers and error
+// newAPIError builds an *APIError from an HTTP status, headers and error
 // body. It understands {"error":{...}}, {"error":"text"}, flat
 // {"message","code"} and {"detail"} bodies; anything else (an HTML page
 // from a gateway) becomes Message, cut to 200 characters. Bearer tokens and
-// sk- keys in the message are redacted (see Redact); Client additionally
+// sk- keys in the message are redacted (see Redact); client.NewAPIError additionally
 // removes its own key.
-func NewAPIError(status int, h http.Header, body []byte) *APIError {
+func newAPIError(status int, h http.Header, body []byte) *APIError {
 	e := &APIError{StatusCode: status}
 	if h != nil {
 		e.RequestID = h.Get("X-Request-Id")
 		e.shouldRetry = strings.ToLower(h.Get("X-Should-Retry"))
-		if d, ok := RetryAfter(h, time.Now()); ok {
+		if d, ok := wire.RetryAfter(h, time.Now()); ok {
 			e.RetryAfter = d
 		}
 	}
 	fillAPIError(e, body)
 	e.Message = Redact(e.Message)
+	return e
+}
+
+// NewAPIError is newAPIError with the client's key redacted too.
+func (c *client) NewAPIError(status int, h http.Header, body []byte) *APIError {
+	e := newAPIError(status, h, body)
+	e.Message = c.cfg.redact(e.Message)
 	return e
 }
 

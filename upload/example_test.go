@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 
 	"github.com/imgprep/imgprep/upload"
-	_ "github.com/imgprep/imgprep/upload/multipart" // registers "openai-multipart"
 )
 
 // tinyPNG is a 1x1 PNG.

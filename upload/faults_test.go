@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/async"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
 
@@ -57,7 +58,7 @@ func newFrig(t *testing.T, driver string, opts uploadtest.Options, wrap func(htt
 	r := &frig{t: t, h: h, ts: ts, base: ts.URL + "/v1", sleep: &uploadtest.Sleeper{}}
 	r.cfg = upload.Config{BaseURL: r.base, APIKey: testKey, HTTPClient: &http.Client{Transport: tr},
 		Sleep: r.sleep.Sleep, Timeout: 5 * time.Second, DownloadTimeout: 5 * time.Second,
-		PollInterval: 5 * time.Millisecond, PollTimeout: 5 * time.Second,
+		Options: []any{async.Options{PollInterval: 5 * time.Millisecond, PollTimeout: 5 * time.Second}},
 		OnRetry: func(e upload.RetryEvent) {
 			r.mu.Lock()
 			r.events = append(r.events, e)

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 )
 
-// BuildJSON encodes req as an application/json edit body.
+// buildJSON encodes req as an application/json edit body.
 //
 // JSON (official): {"model","prompt","images":[{"image_url":"data:image/png;base64,..."}],
 // "mask":{"image_url":"data:..."}, parameters...}.
@@ -16,7 +16,7 @@ import (
 // n, output_compression and partial_images are numbers, stream a boolean,
 // other parameters and Extra fields strings. It does not validate; Validate
 // first.
-func BuildJSON(req *Request, enc Encoding) (contentType string, body []byte, err error) {
+func buildJSON(req *Request, enc Encoding) (contentType string, body []byte, err error) {
 	images, mask := req.files()
 	size := 1024
 	for _, f := range images {
@@ -84,6 +84,11 @@ func BuildJSON(req *Request, enc Encoding) (contentType string, body []byte, err
 		return "", nil, o.err
 	}
 	return "application/json", o.buf.Bytes(), nil
+}
+
+// BuildJSON is buildJSON, for package upload/driver.
+func (c *client) BuildJSON(req *Request, enc Encoding) (contentType string, body []byte, err error) {
+	return buildJSON(req, enc)
 }
 
 // objWriter writes the members of one JSON object in order.

@@ -6,16 +6,18 @@ import (
 	"net/textproto"
 	"sort"
 	"strings"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
-// BuildMultipart encodes req as a multipart/form-data edit body: text
+// buildMultipart encodes req as a multipart/form-data edit body: text
 // fields model, prompt, every set parameter (stream as "true", integers in
 // decimal) and the Extra fields (sorted), then the image parts and the
 // mask. Images go in "image" for one file and repeated "image[]" for
-// several, unless cfg.ImageField names the field. Every file part carries
+// several, unless imageField names the field. Every file part carries
 // its real Content-Type and a file name with the matching extension. It
 // does not validate; Validate first.
-func BuildMultipart(req *Request, cfg Config) (contentType string, body []byte, err error) {
+func buildMultipart(req *Request, imageField string) (contentType string, body []byte, err error) {
 	var buf bytes.Buffer
 	size := 1024
 	for _, f := range req.Images {
@@ -39,7 +41,7 @@ func BuildMultipart(req *Request, cfg Config) (contentType string, body []byte, 
 		}
 	}
 	images, mask := req.files()
-	field := cfg.ImageField
+	field := imageField
 	if field == "" {
 		field = "image"
 		if len(images) > 1 {
@@ -60,6 +62,13 @@ func BuildMultipart(req *Request, cfg Config) (contentType string, body []byte, 
 		return "", nil, err
 	}
 	return w.FormDataContentType(), buf.Bytes(), nil
+}
+
+// BuildMultipart is buildMultipart with the image field of the client's
+// MultipartOptions.
+func (c *client) BuildMultipart(req *Request) (contentType string, body []byte, err error) {
+	o, _ := wire.Option[MultipartOptions](c.cfg.Options)
+	return buildMultipart(req, o.ImageField)
 }
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "")

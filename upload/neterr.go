@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // transportRetryable reports whether a transport failure may be retried.
-func (c *Client) transportRetryable(ctx context.Context, err error) bool {
+func (c *client) transportRetryable(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
@@ -32,7 +34,7 @@ func (c *Client) transportRetryable(ctx context.Context, err error) bool {
 
 // transportErr describes a failed exchange (no answer, or a body that
 // could not be read), redacted.
-func (c *Client) transportErr(ctx, actx context.Context, call Call, o callOpts, doing string, err error) error {
+func (c *client) transportErr(ctx, actx context.Context, call wire.Call, o callOpts, doing string, err error) error {
 	where := call.Method + " " + redactURL(call.URL)
 	if doing != "" {
 		where += ": " + doing
@@ -51,7 +53,7 @@ func (c *Client) transportErr(ctx, actx context.Context, call Call, o callOpts, 
 	} else if o.kind != nil {
 		kind = o.kind
 	}
-	return &kindError{kind: kind, cause: err, msg: "upload: " + where + ": " + c.cfg.Redact(stripURLError(err))}
+	return &kindError{kind: kind, cause: err, msg: "upload: " + where + ": " + c.cfg.redact(stripURLError(err))}
 }
 
 // stripURLError drops the *url.Error prefix (method and URL, already

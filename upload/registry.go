@@ -9,9 +9,6 @@ import (
 	"sync"
 )
 
-// DefaultDriver is the uploader Open uses for an empty name.
-const DefaultDriver = "openai-multipart"
-
 // Uploader performs image edit calls. Implementations are safe for
 // concurrent use.
 type Uploader interface {
@@ -25,13 +22,21 @@ type Previewer interface {
 	Preview(ctx context.Context, req *Request) (*http.Request, []byte, error)
 }
 
+// EncodingReporter is implemented by uploaders that say which body
+// encoding they send, so that a caller can Validate a request for it before
+// anything is sent. The built-in drivers and async-task implement it.
+type EncodingReporter interface {
+	Encoding() Encoding
+}
+
 // Factory makes an Uploader from a Config.
 type Factory func(Config) (Uploader, error)
 
+// drivers are the registered uploaders, the built-in ones from the start.
 var drivers = struct {
 	sync.RWMutex
 	m map[string]Factory
-}{m: map[string]Factory{}}
+}{m: builtins()}
 
 // Register makes an uploader available under name. It panics when f is
 // nil, name is empty, or name is already registered, like

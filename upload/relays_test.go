@@ -21,6 +21,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/async"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
 
@@ -40,7 +41,8 @@ func newRelay(t *testing.T, driver string, opts uploadtest.Options, mod func(*up
 	srv := uploadtest.NewServer(t, opts)
 	sl := &uploadtest.Sleeper{}
 	cfg := upload.Config{BaseURL: srv.URL, APIKey: testKey, Sleep: sl.Sleep, Timeout: 10 * time.Second,
-		PollInterval: 10 * time.Millisecond, PollTimeout: 10 * time.Second, DownloadTimeout: 10 * time.Second}
+		Options:         []any{async.Options{PollInterval: 10 * time.Millisecond, PollTimeout: 10 * time.Second}},
+		DownloadTimeout: 10 * time.Second}
 	if mod != nil {
 		mod(&cfg)
 	}

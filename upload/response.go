@@ -1,13 +1,13 @@
 package upload
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
 // Response is the result of an edit.
@@ -86,12 +86,12 @@ type wireResponse struct {
 	Result       json.RawMessage `json:"result"`
 }
 
-// ParseResponse parses a 200 edit response body. b64_json images (also
+// parseResponse parses a 200 edit response body. b64_json images (also
 // with a data:image/...;base64, prefix) are decoded; url images are left
 // with only URL set (Client.Download fetches them). A body with an error
 // object gives an *APIError with StatusCode 200; a body without any image
 // gives ErrNoImage; invalid JSON gives ErrMalformedResponse.
-func ParseResponse(body []byte) (*Response, error) {
+func parseResponse(body []byte) (*Response, error) {
 	var w wireResponse
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, &kindError{kind: ErrMalformedResponse, cause: err,
@@ -104,7 +104,7 @@ func ParseResponse(body []byte) (*Response, error) {
 		}
 	}
 	if len(items) == 0 && len(w.Result) > 0 && w.Result[0] == '{' {
-		return ParseResponse(w.Result) // relays that nest the result
+		return parseResponse(w.Result) // relays that nest the result
 	}
 	if len(items) == 0 && len(w.Error) > 0 && string(w.Error) != "null" {
 		e := &APIError{StatusCode: 200}
@@ -119,7 +119,7 @@ func ParseResponse(body []byte) (*Response, error) {
 	for i, it := range items {
 		img := Image{URL: strings.TrimSpace(it.URL), RevisedPrompt: it.RevisedPrompt}
 		if it.B64JSON != "" {
-			data, err := DecodeBase64(it.B64JSON)
+			data, err := wire.DecodeBase64(it.B64JSON)
 			if err != nil {
 				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: fmt.Sprintf("upload: data[%d].b64_json: %v", i, err)}
 			}
@@ -136,36 +136,6 @@ func ParseResponse(body []byte) (*Response, error) {
 		return nil, errorf(ErrNoImage, "upload: the response carries no image (%d data entries)", len(items))
 	}
 	return resp, nil
-}
-
-// DecodeBase64 decodes standard or URL-safe base64, padded or not, with
-// white space and an optional "data:<type>;base64," prefix.
-func DecodeBase64(s string) ([]byte, error) {
-	if strings.HasPrefix(s, "data:") {
-		i := strings.Index(s, ",")
-		if i < 0 || !strings.HasSuffix(s[:i], ";base64") {
-			return nil, fmt.Errorf("data URL without ;base64,")
-		}
-		s = s[i+1:]
-	}
-	if strings.ContainsAny(s, " \t\r\n") {
-		s = strings.Join(strings.Fields(s), "")
-	}
-	if s == "" {
-		return nil, fmt.Errorf("empty base64")
-	}
-	encs := []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding}
-	var first error
-	for _, enc := range encs {
-		b, err := enc.DecodeString(s)
-		if err == nil {
-			return b, nil
-		}
-		if first == nil {
-			first = err
-		}
-	}
-	return nil, fmt.Errorf("invalid base64 (%d chars): %v", len(s), first)
 }
 
 func sniff(b []byte) codecs.Format { return codecs.Sniff(b) }

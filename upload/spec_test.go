@@ -12,7 +12,7 @@ package upload_test
 //
 // Skipped unless IMGPREP_STEADY_URL is set (e.g. http://127.0.0.1:4020,
 // as steady.sh prints it; a trailing /v1 is accepted too). Variants that
-// send repeated "image" parts (Config.ImageField "image", for gateways)
+// send repeated "image" parts (MultipartOptions.ImageField "image", for gateways)
 // need a second Steady started with STEADY_FORM_ARRAYS=repeat, given in
 // IMGPREP_STEADY_REPEAT_URL; the spec's form arrays are image[] (as the
 // official SDKs send them), and a brackets-mode Steady reports repeated
@@ -306,7 +306,7 @@ func TestSpec(t *testing.T) {
 	rec := &steadyRecorder{rt: http.DefaultTransport.(*http.Transport).Clone()}
 	open := func(t *testing.T, driver, base, imageField string) upload.Uploader {
 		u, err := upload.Open(driver, upload.Config{BaseURL: base, APIKey: "sk-spec-test-0000000000000000",
-			HTTPClient: &http.Client{Transport: rec}, ImageField: imageField, Timeout: 20 * time.Second,
+			HTTPClient: &http.Client{Transport: rec}, Options: []any{upload.MultipartOptions{ImageField: imageField}}, Timeout: 20 * time.Second,
 			Retry: upload.RetryPolicy{MaxRetries: -1}})
 		if err != nil {
 			t.Fatal(err)

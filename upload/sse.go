@@ -7,41 +7,39 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
-// Event is one server-sent event.
-type Event struct {
-	// Name is the "event:" field ("" when absent).
-	Name string
-	// Data is the "data:" lines joined with "\n".
-	Data []byte
-	// ID is the "id:" field.
-	ID string
-}
-
-// SSEReader reads server-sent events (text/event-stream). Lines end in
+// sseReader reads server-sent events (text/event-stream). Lines end in
 // "\n" or "\r\n"; comments and "retry:" are skipped. It starts no
 // goroutine.
-type SSEReader struct {
+type sseReader struct {
 	r   *bufio.Reader
 	max int64
 }
 
-// NewSSEReader returns a reader of r whose events may carry at most
+// newSSEReader returns a reader of r whose events may carry at most
 // maxEventBytes of data (<= 0 means DefaultMaxResponseBytes).
-func NewSSEReader(r io.Reader, maxEventBytes int64) *SSEReader {
+func newSSEReader(r io.Reader, maxEventBytes int64) *sseReader {
 	if maxEventBytes <= 0 {
 		maxEventBytes = DefaultMaxResponseBytes
 	}
-	return &SSEReader{r: bufio.NewReaderSize(r, 64<<10), max: maxEventBytes}
+	return &sseReader{r: bufio.NewReaderSize(r, 64<<10), max: maxEventBytes}
+}
+
+// NewSSEReader returns a reader of r capped at the client's
+// MaxResponseBytes per event.
+func (c *client) NewSSEReader(r io.Reader) wire.EventReader {
+	return newSSEReader(r, c.cfg.MaxResponseBytes)
 }
 
 // Next returns the next event with data, io.EOF at the end of the stream.
 // An event cut off by the end of the stream is still returned when it has
 // data (its JSON will tell whether it is whole). An event over the size
 // limit gives ErrMalformedResponse.
-func (s *SSEReader) Next() (Event, error) {
-	var ev Event
+func (s *sseReader) Next() (wire.Event, error) {
+	var ev wire.Event
 	var data bytes.Buffer
 	hasData := false
 	for {
@@ -51,14 +49,14 @@ func (s *SSEReader) Next() (Event, error) {
 				ev.Data = data.Bytes()
 				return ev, nil
 			}
-			return Event{}, err
+			return wire.Event{}, err
 		}
 		if len(line) == 0 { // blank line: dispatch
 			if hasData {
 				ev.Data = data.Bytes()
 				return ev, nil
 			}
-			ev = Event{}
+			ev = wire.Event{}
 			continue
 		}
 		if line[0] == ':' {
@@ -83,7 +81,7 @@ func (s *SSEReader) Next() (Event, error) {
 
 // readLine returns one line without its line ending; used counts the
 // event's data so far against the limit.
-func (s *SSEReader) readLine(used int64) ([]byte, error) {
+func (s *sseReader) readLine(used int64) ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := s.r.ReadSlice('\n')
@@ -116,15 +114,15 @@ type streamEvent struct {
 	Usage             *Usage  `json:"usage"`
 }
 
-// ReadStream reads an image edit SSE stream to its end: each
+// readStream reads an image edit SSE stream to its end: each
 // *.partial_image event goes to onPartial (when non-nil) on the calling
 // goroutine; every *.completed event adds its image to the Response (with
 // usage and settings; Raw is the last completed event). An error event
 // becomes an *APIError (StatusCode 200); a stream that ends without a
 // completed event, or with an undecodable event, gives ErrMalformedResponse.
 // Reading ends at io.EOF or a "data: [DONE]" line.
-func ReadStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) (*Response, error) {
-	sr := NewSSEReader(r, maxEventBytes)
+func readStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) (*Response, error) {
+	sr := newSSEReader(r, maxEventBytes)
 	var resp *Response
 	partials := 0
 	for {
@@ -158,7 +156,7 @@ func ReadStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 			e.Message = Redact(e.Message)
 			return nil, e
 		case strings.HasSuffix(name, ".partial_image"):
-			data, err := DecodeBase64(se.B64JSON)
+			data, err := wire.DecodeBase64(se.B64JSON)
 			if err != nil {
 				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: fmt.Sprintf("upload: partial image %d: %v", se.PartialImageIndex, err)}
 			}
@@ -168,7 +166,7 @@ func ReadStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 					Size: se.Size, Quality: se.Quality, Background: se.Background, OutputFormat: se.OutputFormat})
 			}
 		case strings.HasSuffix(name, ".completed"):
-			data, err := DecodeBase64(se.B64JSON)
+			data, err := wire.DecodeBase64(se.B64JSON)
 			if err != nil {
 				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "upload: completed image: " + err.Error()}
 			}

@@ -12,6 +12,7 @@ import (
 	envparse "github.com/caarlos0/env/v11"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/async"
 )
 
 // envConfig is the environment of 'imgprep edit', read with caarlos0/env
@@ -151,14 +152,15 @@ func (c envConfig) baseURL() string {
 	return cmp.Or(c.BaseURL, c.OpenAIBaseURL, upload.DefaultBaseURL)
 }
 
-// uploadConfig turns the environment into an upload.Config (hooks and the
-// image field are set by the caller).
+// uploadConfig turns the environment into an upload.Config, with the
+// async-task driver's poll settings in its Options (hooks and the image
+// field are added by the caller).
 func (c envConfig) uploadConfig() upload.Config {
 	cfg := upload.Config{
 		BaseURL: c.baseURL(), APIKey: c.key(), Timeout: c.Timeout,
-		PollInterval: c.PollInterval, PollTimeout: c.PollTimeout,
 		DownloadTimeout: c.DownloadTimeout, MaxDownloadBytes: c.MaxDownloadBytes,
-		Retry: upload.RetryPolicy{MaxRetries: c.Retries},
+		Retry:   upload.RetryPolicy{MaxRetries: c.Retries},
+		Options: []any{async.Options{PollInterval: c.PollInterval, PollTimeout: c.PollTimeout}},
 	}
 	if c.Timeout == 0 {
 		cfg.Timeout = -1 // none; 0 would mean the library default

@@ -6,9 +6,17 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/async"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 func getenvOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// pollOf returns the async-task options of u.
+func pollOf(u upload.Config) async.Options {
+	o, _ := driver.Option[async.Options](u)
+	return o
+}
 
 func TestLoadConfig(t *testing.T) {
 	for _, tc := range []struct {
@@ -18,7 +26,7 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{"defaults", nil, func(c envConfig, u upload.Config) bool {
 			return u.BaseURL == upload.DefaultBaseURL && u.APIKey == "" && u.Timeout == 10*time.Minute &&
-				u.Retry.MaxRetries == 3 && u.PollInterval == 2*time.Second && c.Uploader == ""
+				u.Retry.MaxRetries == 3 && pollOf(u).PollInterval == 2*time.Second && c.Uploader == ""
 		}},
 		{"OPENAI_* fallbacks", map[string]string{"OPENAI_API_KEY": "k1", "OPENAI_BASE_URL": "http://relay/v1"},
 			func(_ envConfig, u upload.Config) bool { return u.APIKey == "k1" && u.BaseURL == "http://relay/v1" }},
@@ -33,7 +41,7 @@ func TestLoadConfig(t *testing.T) {
 		{"durations", map[string]string{"IMGPREP_TIMEOUT": "90", "IMGPREP_POLL_INTERVAL": "250ms", "IMGPREP_POLL_TIMEOUT": "1.5",
 			"IMGPREP_DOWNLOAD_TIMEOUT": "2m30s", "IMGPREP_UPLOADER": "relay-json", "IMGPREP_MAX_DOWNLOAD_BYTES": "1000"},
 			func(c envConfig, u upload.Config) bool {
-				return u.Timeout == 90*time.Second && u.PollInterval == 250*time.Millisecond && u.PollTimeout == 1500*time.Millisecond &&
+				return u.Timeout == 90*time.Second && pollOf(u).PollInterval == 250*time.Millisecond && pollOf(u).PollTimeout == 1500*time.Millisecond &&
 					u.DownloadTimeout == 150*time.Second && c.Uploader == "relay-json" && u.MaxDownloadBytes == 1000
 			}},
 	} {

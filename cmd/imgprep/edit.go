@@ -9,12 +9,6 @@ import (
 
 	"github.com/imgprep/imgprep/finish"
 	"github.com/imgprep/imgprep/upload"
-
-	// The uploaders 'imgprep edit' can use, by name.
-	_ "github.com/imgprep/imgprep/upload/async"
-	_ "github.com/imgprep/imgprep/upload/jsonbody"
-	_ "github.com/imgprep/imgprep/upload/multipart"
-	_ "github.com/imgprep/imgprep/upload/stream"
 )
 
 // runEdit is 'imgprep edit': prepare the inputs for the model, build the
@@ -69,7 +63,8 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	prog := newProgress(env, f.verbose)
 	ucfg := cfg.uploadConfig()
-	ucfg.ImageField, ucfg.OnRetry = f.imageField, prog.onRetry
+	ucfg.OnRetry = prog.onRetry
+	ucfg.Options = append(ucfg.Options, upload.MultipartOptions{ImageField: f.imageField})
 	up, err := upload.Open(name, ucfg)
 	if err != nil {
 		return usageErr(env, "edit", "%s", shortErr(err, 1000))
@@ -87,7 +82,7 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 		}
 	}
 	req.Images, req.Mask = in.uploadFiles()
-	if err := req.Validate(nil, encoding(name)); err != nil {
+	if err := req.Validate(nil, encodingOf(up)); err != nil {
 		return usageErr(env, "edit", "%s", shortErr(err, 1000))
 	}
 	rep := &editReport{Model: req.Model, Uploader: name, Inputs: in.report(), Mask: in.maskItem}

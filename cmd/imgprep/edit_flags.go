@@ -7,9 +7,7 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/upload"
-	"github.com/imgprep/imgprep/upload/async"
-	"github.com/imgprep/imgprep/upload/jsonbody"
-	"github.com/imgprep/imgprep/upload/stream"
+	"github.com/imgprep/imgprep/upload/async" // registers "async-task"
 )
 
 // editFlags are the flags of 'imgprep edit': the API parameters sent to
@@ -141,20 +139,18 @@ func (f *editFlags) uploaderName(fromEnv string) string {
 	case f.async:
 		return async.Name
 	case f.stream:
-		return stream.Name
+		return upload.StreamDriver
 	case fromEnv != "":
 		return fromEnv
 	}
 	return upload.DefaultDriver
 }
 
-// encoding is the body encoding a driver sends, for Validate.
-func encoding(uploader string) upload.Encoding {
-	switch uploader {
-	case jsonbody.OpenAIName:
-		return upload.JSON
-	case jsonbody.RelayName:
-		return upload.RelayJSON
+// encodingOf is the body encoding up sends, for Validate: the one it
+// reports (upload.EncodingReporter), else multipart.
+func encodingOf(up upload.Uploader) upload.Encoding {
+	if er, ok := up.(upload.EncodingReporter); ok {
+		return er.Encoding()
 	}
 	return upload.Multipart
 }
@@ -171,7 +167,7 @@ func (f *editFlags) request(uploader string) (*upload.Request, error) {
 		Size: f.size, Quality: f.quality, Background: f.background, OutputFormat: f.outputFormat,
 		InputFidelity: f.inputFidelity, Moderation: f.moderation, ResponseFormat: f.responseFmt,
 		User: f.user, AspectRatio: f.aspectRatio, Extra: extra,
-		Stream: f.stream || uploader == stream.Name,
+		Stream: f.stream || uploader == upload.StreamDriver,
 	}
 	if f.outputCompression >= 0 {
 		c := f.outputCompression

@@ -283,6 +283,11 @@ func TestEditDryRun(t *testing.T) {
 	if code != exitOK || strings.Contains(out, "Authorization") || !strings.Contains(out, "base64 chars elided") {
 		t.Errorf("keyless JSON dry run: exit %d\n%s", code, out)
 	}
+	// The uploader's encoding decides what validates: moderation needs JSON.
+	code, out, stderr = r.run("--dry-run", "--uploader", "openai-json", "--model", "gpt-image-1", "--prompt", "x", "--moderation", "low", sample("gopher_alpha.png"))
+	if code != exitOK || !strings.Contains(out, `"moderation": "low"`) {
+		t.Errorf("JSON dry run with moderation: exit %d %s\n%s", code, stderr, out)
+	}
 }
 
 func TestEditUsageErrors(t *testing.T) {
@@ -295,6 +300,7 @@ func TestEditUsageErrors(t *testing.T) {
 	}{
 		{[]string{"--model", "flux-kontext-pro", "--prompt", "x", "--mask-rect", "1,1,10,10", g}, exitRejected, "takes no mask"},
 		{[]string{"--model", "gpt-image-1", g}, exitUsage, "--prompt is required"},
+		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--moderation", "low", g}, exitUsage, "only accepted in a JSON body"},
 		{[]string{"--model", "dall-e-2", "--prompt", "x", g, g}, exitUsage, "takes at most 1"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--async", "--stream", g}, exitUsage, "exclude each other"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--composite", g}, exitUsage, "--composite needs the mask"},

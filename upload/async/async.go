@@ -2,8 +2,8 @@
 // tasks: POST {base}/images/edits?async=true (a multipart body by
 // default) answers {"task_id": "...", "status": "queued"} (an "id" field is
 // accepted too); the task is then polled with GET {base}/tasks/{id} every
-// Config.PollInterval until it succeeds or fails, or Config.PollTimeout or
-// the context ends. A failed task is an *upload.APIError with Code
+// Options.PollInterval until it succeeds or fails, or Options.PollTimeout
+// or the context ends (Options travel in upload.Config.Options). A failed task is an *upload.APIError with Code
 // "task_failed" carrying the task's reason. A relay that ignores async and
 // answers with the images right away is accepted too.
 package async
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 // Name is the registered uploader name.
@@ -29,20 +30,22 @@ func init() {
 
 // Uploader submits edit tasks and polls them.
 type Uploader struct {
-	c   *upload.Client
-	enc upload.Encoding
+	c    *driver.Client
+	enc  upload.Encoding
+	opts Options
 }
 
-// New returns an async uploader sending multipart bodies.
+// New returns an async uploader sending multipart bodies, with the
+// Options in cfg.Options.
 func New(cfg upload.Config) (*Uploader, error) { return NewEncoding(cfg, upload.Multipart) }
 
 // NewEncoding returns an async uploader sending bodies in enc.
 func NewEncoding(cfg upload.Config, enc upload.Encoding) (*Uploader, error) {
-	c, err := upload.NewClient(cfg)
+	c, err := driver.NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Uploader{c: c, enc: enc}, nil
+	return &Uploader{c: c, enc: enc, opts: options(cfg)}, nil
 }
 
 // Edit submits req as a task and waits for its result.
@@ -63,13 +66,16 @@ func (u *Uploader) Edit(ctx context.Context, req *upload.Request) (*upload.Respo
 		return u.c.Result(ctx, reply.Body)
 	}
 	if t.failed() {
-		return nil, t.failure(reply.StatusCode, u.c.Config().Redact)
+		return nil, t.failure(reply.StatusCode, u.c.Redact)
 	}
 	if t.id() == "" {
 		return nil, fmt.Errorf("async: the submit answer has neither task_id nor data (%.120s): %w", reply.Body, upload.ErrMalformedResponse)
 	}
 	return u.poll(ctx, t.id())
 }
+
+// Encoding returns the body encoding u submits.
+func (u *Uploader) Encoding() upload.Encoding { return u.enc }
 
 // Preview returns the submit request Edit would send, without sending it.
 func (u *Uploader) Preview(ctx context.Context, req *upload.Request) (*http.Request, []byte, error) {
@@ -80,22 +86,21 @@ func (u *Uploader) Preview(ctx context.Context, req *upload.Request) (*http.Requ
 	return u.c.Preview(ctx, call)
 }
 
-func (u *Uploader) call(req *upload.Request) (upload.Call, error) {
+func (u *Uploader) call(req *upload.Request) (driver.Call, error) {
 	if req != nil && req.Stream {
-		return upload.Call{}, fmt.Errorf("async: stream cannot be combined with an async task: %w", upload.ErrInvalidRequest)
+		return driver.Call{}, fmt.Errorf("async: stream cannot be combined with an async task: %w", upload.ErrInvalidRequest)
 	}
 	return u.c.EditCall(req, u.enc, url.Values{"async": {"true"}})
 }
 
 // poll waits for task id to finish.
 func (u *Uploader) poll(ctx context.Context, id string) (*upload.Response, error) {
-	cfg := u.c.Config()
-	pctx, cancel := context.WithTimeout(ctx, cfg.PollTimeout)
+	pctx, cancel := context.WithTimeout(ctx, u.opts.PollTimeout)
 	defer cancel()
-	call := upload.Call{Method: http.MethodGet, URL: u.c.URL("tasks/"+url.PathEscape(id), nil)}
+	call := driver.Call{Method: http.MethodGet, URL: u.c.URL("tasks/"+url.PathEscape(id), nil)}
 	last := "queued"
 	for {
-		if err := u.c.Sleep(pctx, cfg.PollInterval); err != nil {
+		if err := u.c.Sleep(pctx, u.opts.PollInterval); err != nil {
 			return nil, u.stopped(ctx, id, last, err)
 		}
 		reply, err := u.c.Do(pctx, call)
@@ -111,7 +116,7 @@ func (u *Uploader) poll(ctx context.Context, id string) (*upload.Response, error
 		}
 		switch {
 		case t.failed():
-			return nil, t.failure(reply.StatusCode, u.c.Config().Redact)
+			return nil, t.failure(reply.StatusCode, u.c.Redact)
 		case t.succeeded() || (t.Status == "" && t.hasData()):
 			return u.c.Result(ctx, reply.Body)
 		}
@@ -127,7 +132,7 @@ func (u *Uploader) stopped(ctx context.Context, id, last string, err error) erro
 	if ctx.Err() != nil {
 		return fmt.Errorf("async: task %s (last status %s): %w", id, last, ctx.Err())
 	}
-	return &timeoutError{id: id, last: last, d: u.c.Config().PollTimeout, err: err}
+	return &timeoutError{id: id, last: last, d: u.opts.PollTimeout, err: err}
 }
 
 // timeoutError is a task that did not finish within PollTimeout.

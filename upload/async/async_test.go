@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/upload"
-	_ "github.com/imgprep/imgprep/upload/async"
+	"github.com/imgprep/imgprep/upload/async"
 )
 
 const key = "sk-test-async-SECRET1234567"
@@ -82,7 +82,7 @@ func open(t *testing.T, s *taskServer) (upload.Uploader, *sleeper) {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	sl := &sleeper{}
-	up, err := upload.Open("async-task", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, Sleep: sl.Sleep, PollInterval: time.Second})
+	up, err := upload.Open("async-task", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, Sleep: sl.Sleep, Options: []any{async.Options{PollInterval: time.Second}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestUnknownTask(t *testing.T) {
 func TestPollTimeout(t *testing.T) {
 	srv := httptest.NewServer(&taskServer{t: t, submit: `{"task_id":"slow"}`, polls: []string{`{"task_id":"slow","status":"processing","progress":10}`}})
 	defer srv.Close()
-	up, _ := upload.Open("async-task", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, PollInterval: 5 * time.Millisecond, PollTimeout: 40 * time.Millisecond})
+	up, _ := upload.Open("async-task", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, Options: []any{async.Options{PollInterval: 5 * time.Millisecond, PollTimeout: 40 * time.Millisecond}}})
 	start := time.Now()
 	_, err := up.Edit(context.Background(), request(t))
 	if !errors.Is(err, upload.ErrTimeout) || !strings.Contains(err.Error(), "slow") || !strings.Contains(err.Error(), "processing, 10%") {
@@ -169,7 +169,7 @@ func TestPollTimeout(t *testing.T) {
 func TestCancelWhilePolling(t *testing.T) {
 	srv := httptest.NewServer(&taskServer{t: t, submit: `{"task_id":"t"}`, polls: []string{`{"task_id":"t","status":"queued"}`}})
 	defer srv.Close()
-	up, _ := upload.Open("async-task", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, PollInterval: time.Minute})
+	up, _ := upload.Open("async-task", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, Options: []any{&async.Options{PollInterval: time.Minute}}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
 	start := time.Now()

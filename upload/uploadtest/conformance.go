@@ -20,7 +20,8 @@ import (
 // Capabilities say what a driver does, so that RunConformance checks the
 // right wire shape and skips only what the driver cannot do.
 type Capabilities struct {
-	// Encoding is the request body the driver sends.
+	// Encoding is the request body the driver sends; a driver that
+	// implements upload.EncodingReporter must report the same.
 	Encoding upload.Encoding
 	// Async drivers submit with ?async=true and poll GET {base}/tasks/{id}.
 	Async bool
@@ -101,7 +102,9 @@ func ConformanceCapabilities(driver string) (Capabilities, bool) {
 // server for the built-in driver named driver (see
 // ConformanceCapabilities; other drivers use RunConformanceWith). open
 // makes the uploader for a Config that points at the subtest's server;
-// it must use every field of the Config (HTTPClient, Sleep, Retry, ...).
+// it must use every field of the Config (HTTPClient, Sleep, Retry,
+// Options, ...) and, for an async driver, add the driver's options for
+// PollInterval.
 //
 // The subtests cover: one and several images (image[] and repeated
 // image), a mask (the returned image is EditColor exactly where the mask
@@ -268,9 +271,8 @@ func (c *conformance) rig(t *testing.T, opts Options, mod func(*upload.Config)) 
 	r := &rig{t: t, c: c, srv: NewServer(t, opts), sleep: &Sleeper{}}
 	r.cfg = upload.Config{
 		BaseURL: r.srv.URL, APIKey: confKey, HTTPClient: c.hc,
-		Retry:        upload.RetryPolicy{MaxRetries: 2, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second},
-		Timeout:      10 * time.Second,
-		PollInterval: confPoll, PollTimeout: 10 * time.Second,
+		Retry:           upload.RetryPolicy{MaxRetries: 2, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second},
+		Timeout:         10 * time.Second,
 		DownloadTimeout: 10 * time.Second,
 		Sleep:           r.sleep.Sleep,
 		OnRetry: func(e upload.RetryEvent) {
@@ -286,12 +288,19 @@ func (c *conformance) rig(t *testing.T, opts Options, mod func(*upload.Config)) 
 	if r.up == nil {
 		t.Fatalf("open(%s) returned a nil uploader", c.driver)
 	}
+	if er, ok := r.up.(upload.EncodingReporter); ok && er.Encoding() != c.caps.Encoding {
+		t.Errorf("%s reports encoding %s, its capabilities say %s", c.driver, er.Encoding(), c.caps.Encoding)
+	}
 	return r
 }
 
-// confPoll is the poll interval of the conformance configs: distinct from
-// every retry wait, so that Sleeper records can be told apart.
-const confPoll = 7 * time.Millisecond
+// PollInterval is the poll interval RunConformance expects of an async
+// driver: open must configure it through the driver's options (with a
+// poll timeout of some seconds). It is distinct from every retry wait of
+// the suite, so that Sleeper records can be told apart.
+const PollInterval = 7 * time.Millisecond
+
+const confPoll = PollInterval
 
 // edit calls Edit with a 20 s bound.
 func (r *rig) edit(req *upload.Request) (*upload.Response, error) {

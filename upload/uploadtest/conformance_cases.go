@@ -14,6 +14,7 @@ import (
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 const confPrompt = "paint the transparent area magenta"
@@ -80,7 +81,8 @@ func (r *rig) checkOne(req *upload.Request) RecordedRequest {
 		r.t.Fatalf("%d edit requests arrived, want 1", len(edits))
 	}
 	caps := r.c.caps
-	CheckEdit(r.t, edits[0], req, caps.Encoding, caps.Async, WireParams(req, caps.AlwaysStream), WantFiles(req, caps.Encoding, r.cfg.ImageField))
+	mo, _ := driver.Option[upload.MultipartOptions](r.cfg)
+	CheckEdit(r.t, edits[0], req, caps.Encoding, caps.Async, WireParams(req, caps.AlwaysStream), WantFiles(req, caps.Encoding, mo.ImageField))
 	return edits[0]
 }
 
@@ -174,7 +176,9 @@ func (c *conformance) severalImages(t *testing.T) {
 }
 
 func (c *conformance) repeatedField(t *testing.T) {
-	r := c.rig(t, Options{MultipartFieldImage: "image"}, func(cfg *upload.Config) { cfg.ImageField = "image" })
+	r := c.rig(t, Options{MultipartFieldImage: "image"}, func(cfg *upload.Config) {
+		cfg.Options = append(cfg.Options, upload.MultipartOptions{ImageField: "image"})
+	})
 	req := severalRequest()
 	resp := r.mustEdit(req)
 	r.checkOne(req)

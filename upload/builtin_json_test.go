@@ -1,14 +1,11 @@
-package jsonbody_test
+package upload_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,28 +13,17 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/upload"
-	_ "github.com/imgprep/imgprep/upload/jsonbody"
 )
 
-const key = "sk-test-json-SECRET12345678"
-
-func pngBytes(t testing.TB, w int) []byte {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, w))); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// capture decodes the JSON body of one request into got and answers with
+// captureJSON decodes the JSON body of one request into got and answers with
 // one image.
-func capture(t *testing.T, got *map[string]any) *httptest.Server {
-	answer := fmt.Sprintf(`{"created":1,"data":[{"b64_json":%q}]}`, base64.StdEncoding.EncodeToString(pngBytes(t, 2)))
+func captureJSON(t *testing.T, got *map[string]any) *httptest.Server {
+	answer := fmt.Sprintf(`{"created":1,"data":[{"b64_json":%q}]}`, base64.StdEncoding.EncodeToString(pngBytes(t, 2, 2)))
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/images/edits" || r.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("%s %s %s", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
 		}
-		if a := r.Header.Get("Authorization"); a != "Bearer "+key {
+		if a := r.Header.Get("Authorization"); a != "Bearer "+testKey {
 			t.Errorf("Authorization %q", a)
 		}
 		body, _ := io.ReadAll(r.Body)
@@ -49,11 +35,11 @@ func capture(t *testing.T, got *map[string]any) *httptest.Server {
 }
 
 func TestOpenAIJSON(t *testing.T) {
-	a, b, m := pngBytes(t, 4), pngBytes(t, 5), pngBytes(t, 4)
+	a, b, m := pngBytes(t, 4, 4), pngBytes(t, 5, 5), pngBytes(t, 4, 4)
 	var got map[string]any
-	srv := capture(t, &got)
+	srv := captureJSON(t, &got)
 	defer srv.Close()
-	up, err := upload.Open("openai-json", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key})
+	up, err := upload.Open("openai-json", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +72,7 @@ func TestOpenAIJSON(t *testing.T) {
 }
 
 func TestRelayJSON(t *testing.T) {
-	a, b := pngBytes(t, 4), pngBytes(t, 5)
+	a, b := pngBytes(t, 4, 4), pngBytes(t, 5, 5)
 	for _, c := range []struct {
 		name   string
 		images [][]byte
@@ -97,9 +83,9 @@ func TestRelayJSON(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var got map[string]any
-			srv := capture(t, &got)
+			srv := captureJSON(t, &got)
 			defer srv.Close()
-			up, _ := upload.Open("relay-json", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key})
+			up, _ := upload.Open("relay-json", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey})
 			req := &upload.Request{Model: "gpt-image-1", Prompt: "p", Mask: &upload.File{Data: a}}
 			for _, im := range c.images {
 				req.Images = append(req.Images, upload.File{Data: im})
@@ -118,16 +104,16 @@ func TestRelayJSON(t *testing.T) {
 }
 
 func TestOpenAIJSONRejectsDallE2(t *testing.T) {
-	up, _ := upload.Open("openai-json", upload.Config{BaseURL: "http://127.0.0.1:1", APIKey: key})
-	_, err := up.Edit(context.Background(), &upload.Request{Model: "dall-e-2", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4)}}})
+	up, _ := upload.Open("openai-json", upload.Config{BaseURL: "http://127.0.0.1:1", APIKey: testKey})
+	_, err := up.Edit(context.Background(), &upload.Request{Model: "dall-e-2", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}}})
 	if !errors.Is(err, upload.ErrInvalidRequest) {
 		t.Errorf("err = %v", err)
 	}
 }
 
-func TestPreview(t *testing.T) {
-	up, _ := upload.Open("relay-json", upload.Config{BaseURL: "http://relay.test/v1", APIKey: key})
-	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), &upload.Request{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4)}}})
+func TestRelayJSONPreview(t *testing.T) {
+	up, _ := upload.Open("relay-json", upload.Config{BaseURL: "http://relay.test/v1", APIKey: testKey})
+	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), &upload.Request{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package upload_test
+package driver_test
 
 import (
 	"bytes"
@@ -19,8 +19,9 @@ func FuzzParseResponse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	cl := parser(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		res, err := upload.ParseResponse(body)
+		res, err := cl.ParseResponse(body)
 		if err == nil && (res == nil || len(res.Images) == 0) {
 			t.Fatalf("success without an image: %+v", res)
 		}
@@ -32,8 +33,9 @@ func FuzzReadStream(f *testing.F) {
 	f.Add([]byte("event: image_edit.partial_image\ndata: {\"type\":\"image_edit.partial_image\",\"b64_json\":\"iVBORw0KGgo=\",\"partial_image_index\":0}\n\nevent: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":\"iVBORw0KGgo=\"}\n\n"))
 	f.Add([]byte("event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"))
 	f.Add([]byte("data: {\n\n"))
+	cl := streamClient(f, 1<<20)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		res, err := upload.ReadStream(bytes.NewReader(body), 1<<20, func(upload.PartialImage) {})
+		res, err := cl.ReadStream(bytes.NewReader(body), func(upload.PartialImage) {})
 		if err == nil && (res == nil || len(res.Images) == 0) {
 			t.Fatalf("success without an image: %+v", res)
 		}
@@ -44,11 +46,12 @@ func FuzzReadStream(f *testing.F) {
 func FuzzAPIError(f *testing.F) {
 	f.Add(429, []byte(`{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}`))
 	f.Add(502, []byte("<html>bad gateway</html>"))
+	cl := parser(f)
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		if status < 100 || status > 599 {
 			return
 		}
-		e := upload.NewAPIError(status, http.Header{}, body)
+		e := cl.NewAPIError(status, http.Header{}, body)
 		if e == nil || e.StatusCode != status {
 			t.Fatalf("NewAPIError(%d) = %+v", status, e)
 		}

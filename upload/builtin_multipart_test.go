@@ -1,4 +1,4 @@
-package multipart_test
+package upload_test
 
 import (
 	"bytes"
@@ -6,9 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"image"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -19,41 +16,22 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/upload"
-	_ "github.com/imgprep/imgprep/upload/multipart"
 )
-
-const key = "sk-test-multipart-SECRET1234"
-
-func pngBytes(t testing.TB, w, h int) []byte {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, w, h))); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func jpegBytes(t testing.TB) []byte {
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 4, 4)), nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 type part struct {
 	name, filename, contentType string
 	data                        []byte
 }
 
-// capture records the parts of one multipart request, answers with one
+// captureParts records the parts of one multipart request, answers with one
 // image, and fails the test on a wrong method, path, auth or media type.
-func capture(t *testing.T, got *[]part) *httptest.Server {
+func captureParts(t *testing.T, got *[]part) *httptest.Server {
 	answer := fmt.Sprintf(`{"created":1,"data":[{"b64_json":%q}]}`, base64.StdEncoding.EncodeToString(pngBytes(t, 2, 2)))
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/images/edits" {
 			t.Errorf("%s %s", r.Method, r.URL.Path)
 		}
-		if a := r.Header.Get("Authorization"); a != "Bearer "+key {
+		if a := r.Header.Get("Authorization"); a != "Bearer "+testKey {
 			t.Errorf("Authorization %q", a)
 		}
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -98,11 +76,11 @@ func files(ps []part) []part {
 }
 
 func TestMultipartRequest(t *testing.T) {
-	img, jpg, mask := pngBytes(t, 8, 8), jpegBytes(t), pngBytes(t, 8, 8)
+	img, jpg, mask := pngBytes(t, 8, 8), jpegBytes(t, 4, 4), pngBytes(t, 8, 8)
 	var got []part
-	srv := capture(t, &got)
+	srv := captureParts(t, &got)
 	defer srv.Close()
-	up, err := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key})
+	up, err := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,9 +137,9 @@ func TestImageFieldNames(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var got []part
-			srv := capture(t, &got)
+			srv := captureParts(t, &got)
 			defer srv.Close()
-			up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key, ImageField: c.field})
+			up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey, Options: []any{upload.MultipartOptions{ImageField: c.field}}})
 			req := &upload.Request{Model: "gpt-image-1", Prompt: "p"}
 			for range c.n {
 				req.Images = append(req.Images, upload.File{Data: img})
@@ -188,9 +166,9 @@ func TestImageFieldNames(t *testing.T) {
 
 func TestDallE2URLFields(t *testing.T) {
 	var got []part
-	srv := capture(t, &got)
+	srv := captureParts(t, &got)
 	defer srv.Close()
-	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: key})
+	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL + "/v1", APIKey: testKey})
 	req := &upload.Request{Model: "dall-e-2", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}},
 		Mask: &upload.File{Data: pngBytes(t, 4, 4)}, N: 1, Size: "256x256", ResponseFormat: "b64_json", User: "u"}
 	if _, err := up.Edit(context.Background(), req); err != nil {
@@ -206,11 +184,11 @@ func TestRejectedBeforeSending(t *testing.T) {
 	hits := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
 	defer srv.Close()
-	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL, APIKey: key})
+	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL, APIKey: testKey})
 	for _, req := range []*upload.Request{
 		{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}}, Moderation: "low"},
 		{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}}, ResponseFormat: "url"},
-		{Model: "flux-kontext-pro", Prompt: "p", Images: []upload.File{{Data: jpegBytes(t)}}, Mask: &upload.File{Data: pngBytes(t, 4, 4)}},
+		{Model: "flux-kontext-pro", Prompt: "p", Images: []upload.File{{Data: jpegBytes(t, 4, 4)}}, Mask: &upload.File{Data: pngBytes(t, 4, 4)}},
 	} {
 		_, err := up.Edit(context.Background(), req)
 		var pe *upload.ParamError
@@ -234,7 +212,7 @@ func TestStreamOverMultipart(t *testing.T) {
 		fmt.Fprintf(w, "event: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":%q,\"usage\":{\"total_tokens\":9}}\n\n", b64)
 	}))
 	defer srv.Close()
-	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL, APIKey: key})
+	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: srv.URL, APIKey: testKey})
 	partials := 0
 	one := 1
 	resp, err := up.Edit(context.Background(), &upload.Request{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}},
@@ -247,14 +225,14 @@ func TestStreamOverMultipart(t *testing.T) {
 	}
 }
 
-func TestPreview(t *testing.T) {
-	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: "http://relay.test/v1", APIKey: key})
+func TestMultipartPreview(t *testing.T) {
+	up, _ := upload.Open("openai-multipart", upload.Config{BaseURL: "http://relay.test/v1", APIKey: testKey})
 	hreq, body, err := up.(upload.Previewer).Preview(context.Background(), &upload.Request{Model: "gpt-image-1", Prompt: "p", Images: []upload.File{{Data: pngBytes(t, 4, 4)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := upload.DumpRequest(hreq, body)
-	if !strings.Contains(d, "POST http://relay.test/v1/images/edits") || !strings.Contains(d, `file  image filename="image.png" content-type=image/png`) || strings.Contains(d, key) {
+	if !strings.Contains(d, "POST http://relay.test/v1/images/edits") || !strings.Contains(d, `file  image filename="image.png" content-type=image/png`) || strings.Contains(d, testKey) {
 		t.Errorf("dump:\n%s", d)
 	}
 }

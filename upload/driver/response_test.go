@@ -1,4 +1,4 @@
-package upload_test
+package driver_test
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestParseResponse(t *testing.T) {
 		"background":"opaque","output_format":"png","size":"1024x1024","quality":"high",
 		"usage":{"input_tokens":5,"output_tokens":7,"total_tokens":12,"input_tokens_details":{"text_tokens":2,"image_tokens":3}}}`,
 		b64, strings.TrimRight(b64, "="))
-	resp, err := upload.ParseResponse([]byte(body))
+	resp, err := parser(t).ParseResponse([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestParseResponseErrors(t *testing.T) {
 		{"error in a 200", `{"error":{"message":"blocked","code":"moderation_blocked"}}`, upload.ErrModeration, "blocked"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := upload.ParseResponse([]byte(c.body))
+			_, err := parser(t).ParseResponse([]byte(c.body))
 			if !errors.Is(err, c.is) || !strings.Contains(err.Error(), c.mention) {
 				t.Errorf("err = %v, want %v mentioning %q", err, c.is, c.mention)
 			}

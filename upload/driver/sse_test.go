@@ -1,4 +1,4 @@
-package upload_test
+package driver_test
 
 import (
 	"bytes"
@@ -11,12 +11,13 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 func TestSSEReader(t *testing.T) {
 	in := ": comment\r\nevent: a\r\ndata: one\r\ndata:two\r\nid: 7\r\n\r\nretry: 10\n\ndata: {\"x\":1}\n\nevent: tail\ndata: last"
-	r := upload.NewSSEReader(strings.NewReader(in), 0)
-	want := []upload.Event{{Name: "a", Data: []byte("one\ntwo"), ID: "7"}, {Data: []byte(`{"x":1}`)}, {Name: "tail", Data: []byte("last")}}
+	r := streamClient(t, 0).NewSSEReader(strings.NewReader(in))
+	want := []driver.Event{{Name: "a", Data: []byte("one\ntwo"), ID: "7"}, {Data: []byte(`{"x":1}`)}, {Name: "tail", Data: []byte("last")}}
 	for i, w := range want {
 		ev, err := r.Next()
 		if err != nil {
@@ -32,7 +33,7 @@ func TestSSEReader(t *testing.T) {
 }
 
 func TestSSEEventCap(t *testing.T) {
-	r := upload.NewSSEReader(strings.NewReader("data: "+strings.Repeat("A", 5000)+"\n\n"), 1000)
+	r := streamClient(t, 1000).NewSSEReader(strings.NewReader("data: " + strings.Repeat("A", 5000) + "\n\n"))
 	if _, err := r.Next(); !errors.Is(err, upload.ErrMalformedResponse) {
 		t.Errorf("oversized event: %v", err)
 	}
@@ -54,7 +55,7 @@ func sseBody(t testing.TB, partials int, final bool, extra string) string {
 
 func TestReadStream(t *testing.T) {
 	var got []upload.PartialImage
-	resp, err := upload.ReadStream(strings.NewReader(sseBody(t, 3, true, "")), 0, func(p upload.PartialImage) { got = append(got, p) })
+	resp, err := streamClient(t, 0).ReadStream(strings.NewReader(sseBody(t, 3, true, "")), func(p upload.PartialImage) { got = append(got, p) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestReadStreamFailures(t *testing.T) {
 		{"truncated completed", "event: image_edit.completed\ndata: {\"type\":\"image_edit.completed\",\"b64_json\":\"iVBOR", upload.ErrMalformedResponse},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := upload.ReadStream(strings.NewReader(c.body), 0, nil)
+			_, err := streamClient(t, 0).ReadStream(strings.NewReader(c.body), nil)
 			if err == nil || (c.is != nil && !errors.Is(err, c.is)) {
 				t.Errorf("err = %v, want %v", err, c.is)
 			}

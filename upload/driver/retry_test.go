@@ -1,4 +1,4 @@
-package upload_test
+package driver_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 // script serves the answers in order, the last one repeatedly, and counts
@@ -205,7 +206,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	// A real sleeper: the 30 s wait must end as soon as ctx is cancelled.
-	cl, err := upload.NewClient(upload.Config{BaseURL: srv.URL, APIKey: testKey,
+	cl, err := driver.NewClient(upload.Config{BaseURL: srv.URL, APIKey: testKey,
 		OnRetry: func(upload.RetryEvent) { time.AfterFunc(20*time.Millisecond, cancel) }})
 	if err != nil {
 		t.Fatal(err)
@@ -261,7 +262,7 @@ func TestRetryAfterParse(t *testing.T) {
 		{http.Header{"Retry-After": {"soon"}}, 0, false},
 		{http.Header{}, 0, false},
 	} {
-		got, ok := upload.RetryAfter(c.h, now)
+		got, ok := driver.RetryAfter(c.h, now)
 		if got != c.want || ok != c.ok {
 			t.Errorf("RetryAfter(%v) = %v %v, want %v %v", c.h, got, ok, c.want, c.ok)
 		}

@@ -1,4 +1,4 @@
-package upload_test
+package driver_test
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep/upload"
+	"github.com/imgprep/imgprep/upload/driver"
 )
 
 func TestKeyNeverShown(t *testing.T) {
 	cfg := upload.Config{APIKey: testKey, Header: http.Header{"Api-Key": {testKey}, "X-Trace": {"t1"}}}
-	cl, err := upload.NewClient(cfg)
+	cl, err := driver.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
