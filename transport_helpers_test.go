@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testimg"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
@@ -201,4 +202,14 @@ func (tp *tap) sentParts(t testing.TB) map[string][]byte {
 		b, _ := io.ReadAll(p)
 		out[p.FormName()] = b
 	}
+}
+
+// losslessAlphaWebP is a lossless WebP with a real alpha channel.
+func losslessAlphaWebP(t testing.TB) []byte {
+	t.Helper()
+	b, err := codecs.EncodeBytes(testimg.Gradient(64, 48, true), codecs.EncodeOptions{Format: codecs.WebP, Lossless: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/imgprep/imgprep"
-	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testimg"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
@@ -76,10 +75,7 @@ func TestTransportMaskInStoredOrientation(t *testing.T) {
 
 func TestTransportAwkwardInputsForGPTImage1(t *testing.T) {
 	srv, _, client := newTransportClient(t, imgprep.TransportOptions{})
-	webp, err := codecs.EncodeBytes(testimg.Gradient(64, 48, true), codecs.EncodeOptions{Format: codecs.WebP, Lossless: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	webp := losslessAlphaWebP(t)
 	ct, body := multipartBody(t, field("model", "gpt-image-1"), field("prompt", "x"),
 		octets("image[]", "cmyk.jpg", sample(t, "cmyk.jpg")),
 		octets("image[]", "deep.png", testdata(t, "png-16bit-rgba.png")),
