@@ -123,6 +123,34 @@ func TestRestoreCompositeRoundTrip(t *testing.T) {
 	}
 }
 
+func TestCompositeFeatherGrowsOutward(t *testing.T) {
+	const feather = 6
+	f := newFixture(t, image.Rect(100, 120, 300, 260))
+	res, err := finish.Finish(context.Background(), f.edit(t), f.plan, finish.Options{
+		Composite: true, Original: f.original, Mask: f.mask, Feather: feather, Format: codecs.PNG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := testimg.DecodePNG(t, res.Data)
+	edited := f.plan.RectToOriginal(f.maskRect)
+	grown := edited.Inset(-(feather + 1)) // one more for the resampled edge
+	for y := range 400 {
+		for x := range 600 {
+			if g, o := got.NRGBAAt(x, y), f.upright.NRGBAAt(x, y); !image.Pt(x, y).In(grown) && g != o {
+				t.Fatalf("pixel (%d,%d) beyond the feather changed: %v, original %v", x, y, g, o)
+			}
+		}
+	}
+	// Full strength up to the mask's edge, a ramp outside it.
+	mid := (edited.Min.Y + edited.Max.Y) / 2
+	if g := got.NRGBAAt(edited.Max.X-2, mid); !testimg.Near(g, magenta, 6) {
+		t.Errorf("inside the edge: %v, want the edit %v", g, magenta)
+	}
+	if g, o := got.NRGBAAt(edited.Max.X+2, mid), f.upright.NRGBAAt(edited.Max.X+2, mid); g == o || testimg.Near(g, magenta, 6) {
+		t.Errorf("2 px outside the edge: %v, want a blend of the original %v and the edit", g, o)
+	}
+}
+
 func TestRestoreOnlyRemovesPadding(t *testing.T) {
 	f := newFixture(t, image.Rect(0, 0, 10, 10))
 	res, err := finish.Finish(context.Background(), testimg.EncodePNG(t, f.prepared), f.plan, finish.Options{Restore: true, Format: codecs.PNG})

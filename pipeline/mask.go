@@ -68,11 +68,7 @@ func (p *Plan) ApplyMask(m *image.Alpha, o MaskOptions) (*image.Alpha, error) {
 // ratio: the crop is mapped to the mask's own pixels, so that cropping and
 // scaling is a single resampling.
 func (p *Plan) applyMask(m *image.Alpha, o MaskOptions) *image.Alpha {
-	kx := float64(m.Rect.Dx()) / float64(p.Upright.W)
-	ky := float64(m.Rect.Dy()) / float64(p.Upright.H)
-	c := p.Crop
-	resized := mask.Resample(m, mask.Area{X0: float64(c.X) * kx, Y0: float64(c.Y) * ky,
-		X1: float64(c.X+c.W) * kx, Y1: float64(c.Y+c.H) * ky}, p.Resize.W, p.Resize.H)
+	resized := resampleRect(m, p.Upright, p.Crop, p.Resize)
 	if !p.Padded() {
 		return resized
 	}
@@ -80,16 +76,30 @@ func (p *Plan) applyMask(m *image.Alpha, o MaskOptions) *image.Alpha {
 	if o.EditablePadding {
 		pad = 0
 	}
-	out := image.NewAlpha(image.Rect(0, 0, p.Canvas.W, p.Canvas.H))
-	for i := range out.Pix {
-		out.Pix[i] = pad
-	}
-	at := p.Content.Image().Min
-	r := image.Rect(at.X, at.Y, at.X+p.Resize.W, at.Y+p.Resize.H).Intersect(out.Rect)
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		copy(out.Pix[y*out.Stride+r.Min.X:y*out.Stride+r.Max.X], resized.Pix[(y-at.Y)*resized.Stride+r.Min.X-at.X:])
-	}
-	return out
+	return mask.Place(resized, p.Canvas.W, p.Canvas.H, p.Content.Image().Min, pad)
+}
+
+// MaskToOriginal maps a mask in prepared coordinates (the one sent with
+// the image, alpha 0 = edit) back to the upright original, the inverse of
+// ApplyMask: the content area is resampled by area averaging, as ApplyMask
+// resamples, to the crop's size and placed at p.Crop on a mask of
+// p.Upright's size that keeps (255) whatever the plan cut away; the
+// padding is dropped. An original pixel that covers only kept prepared
+// pixels is exactly 255, one that covers only edited ones exactly 0. m
+// should have the canvas size; a mask of another size is read
+// proportionally.
+func (p *Plan) MaskToOriginal(m *image.Alpha) *image.Alpha {
+	crop := resampleRect(m, p.Canvas, p.Content, Size{p.Crop.W, p.Crop.H})
+	return mask.Place(crop, p.Upright.W, p.Upright.H, p.Crop.Image().Min, 255)
+}
+
+// resampleRect resamples the rectangle r of an image of size of, which m
+// covers proportionally, to size to, in a single area-averaging pass.
+func resampleRect(m *image.Alpha, of Size, r Rect, to Size) *image.Alpha {
+	kx := float64(m.Rect.Dx()) / float64(of.W)
+	ky := float64(m.Rect.Dy()) / float64(of.H)
+	return mask.Resample(m, mask.Area{X0: float64(r.X) * kx, Y0: float64(r.Y) * ky,
+		X1: float64(r.X+r.W) * kx, Y1: float64(r.Y+r.H) * ky}, to.W, to.H)
 }
 
 // PreparedMask is a mask made ready for one prepared image.

@@ -88,6 +88,21 @@ func TestApplyMaskFollowsPlan(t *testing.T) {
 					}
 				}
 			}
+			// And back: MaskToOriginal touches only what RectToOriginal
+			// maps the prepared edit to, and fully edits the original
+			// rectangle (within the crop) up to one prepared pixel.
+			back := pl.MaskToOriginal(pm)
+			if back.Rect != image.Rect(0, 0, pl.Upright.W, pl.Upright.H) {
+				t.Fatalf("mapped back to %v, upright %v", back.Rect, pl.Upright)
+			}
+			bsoft, bfull := maskBounds(back)
+			if orig := pl.RectToOriginal(soft); !bsoft.In(orig) {
+				t.Errorf("mapped back: touched pixels %v, outside RectToOriginal %v", bsoft, orig)
+			}
+			k := (pl.Crop.W + pl.Resize.W - 1) / pl.Resize.W
+			if in := tc.rect.Intersect(pl.Crop.Image()); !in.Inset(k).In(bfull) || !bfull.In(in) {
+				t.Errorf("mapped back: fully edited %v, want %v within %d px", bfull, in, k)
+			}
 		})
 	}
 }
