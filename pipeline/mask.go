@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/errdetail"
 	"github.com/imgprep/imgprep/mask"
 )
 
@@ -22,8 +23,43 @@ type MaskOptions struct {
 	EditablePadding bool
 }
 
-// CheckMask returns an error matching ErrMaskUnsupported when p takes no
-// mask, naming the models that do.
+// MaskUnsupportedError is a mask given for a model that takes none. It
+// matches ErrMaskUnsupported.
+type MaskUnsupportedError struct {
+	Model string
+	// Takers are the models that take a mask.
+	Takers []string
+}
+
+// Error returns "pipeline: " + Detail.
+func (e *MaskUnsupportedError) Error() string { return prefix + e.Detail() }
+
+// Detail returns the message without the "pipeline: " prefix.
+func (e *MaskUnsupportedError) Detail() string {
+	return fmt.Sprintf("%s: %v; drop the mask, or use a model that takes one (%s)",
+		e.Model, ErrMaskUnsupported, strings.Join(e.Takers, ", "))
+}
+
+// Unwrap returns ErrMaskUnsupported.
+func (e *MaskUnsupportedError) Unwrap() error { return ErrMaskUnsupported }
+
+// PreparedMaskError is a mask that does not validate once the plan was
+// applied to it, e.g. over the model's byte limit. Err is the mask
+// package's error (*mask.Error or *mask.SizeError), which errors.Is and
+// errors.As reach.
+type PreparedMaskError struct{ Err error }
+
+// Error returns "pipeline: " + Detail.
+func (e *PreparedMaskError) Error() string { return prefix + e.Detail() }
+
+// Detail returns the message without the "pipeline: " prefix.
+func (e *PreparedMaskError) Detail() string { return "prepared mask: " + errdetail.Of(e.Err) }
+
+// Unwrap returns the mask package's error.
+func (e *PreparedMaskError) Unwrap() error { return e.Err }
+
+// CheckMask returns a *MaskUnsupportedError when p takes no mask, naming
+// the models that do.
 func CheckMask(p *Profile) error {
 	if p.Mask {
 		return nil
@@ -34,19 +70,15 @@ func CheckMask(p *Profile) error {
 			with = append(with, q.Name)
 		}
 	}
-	return fmt.Errorf("pipeline: %s: %w; drop the mask, or use a model that takes one (%s)",
-		p.Name, ErrMaskUnsupported, strings.Join(with, ", "))
+	return &MaskUnsupportedError{Model: p.Name, Takers: with}
 }
 
 // FitMask returns m at the plan's upright size: as is when it already has
 // that size, scaled when its aspect ratio is within 1% of the upright
-// image's, else an error (matching mask.ErrSize) stating both sizes.
+// image's, else mask.Fit's *mask.SizeError (matching mask.ErrSize) stating
+// both sizes.
 func (p *Plan) FitMask(m *image.Alpha) (*image.Alpha, error) {
-	out, err := mask.Fit(m, p.Upright.W, p.Upright.H)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
-	}
-	return out, nil
+	return mask.Fit(m, p.Upright.W, p.Upright.H)
 }
 
 // ApplyMask takes a mask in the original's upright coordinates (after EXIF
@@ -124,16 +156,16 @@ func PrepareMask(pl *Plan, p *Profile, m *image.Alpha, o MaskOptions) (*Prepared
 		return nil, err
 	}
 	if err := mask.CheckAspect(m, pl.Upright.W, pl.Upright.H); err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, err
 	}
 	prepared := pl.applyMask(m, o)
 	data, err := mask.Encode(prepared)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, err
 	}
 	rep, err := mask.Validate(data, pl.Canvas.W, pl.Canvas.H, p.MaskMaxBytes)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: prepared %w", err)
+		return nil, &PreparedMaskError{Err: err}
 	}
 	return &PreparedMask{Data: data, Image: prepared, Report: rep}, nil
 }

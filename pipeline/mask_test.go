@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,6 +173,18 @@ func TestPrepareMask(t *testing.T) {
 	_, err = pipeline.PrepareMask(pl, mustProfile(t, "flux-kontext-pro"), half, pipeline.MaskOptions{})
 	if !errors.Is(err, pipeline.ErrMaskUnsupported) || !strings.Contains(err.Error(), "flux-kontext-pro: model takes no mask; drop the mask") {
 		t.Errorf("flux: %v", err)
+	}
+	var mu *pipeline.MaskUnsupportedError
+	if !errors.As(err, &mu) || mu.Model != "flux-kontext-pro" || !slices.Contains(mu.Takers, "dall-e-2") {
+		t.Errorf("MaskUnsupportedError fields: %#v", mu)
+	}
+	// A prepared mask over the model's byte limit.
+	tiny := *p
+	tiny.MaskMaxBytes = 100
+	_, err = pipeline.PrepareMask(pl, &tiny, half, pipeline.MaskOptions{})
+	var pe *pipeline.PreparedMaskError
+	if !errors.Is(err, mask.ErrTooLarge) || !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "pipeline: prepared mask: mask is ") {
+		t.Errorf("over the mask byte limit: %v", err)
 	}
 }
 
