@@ -1,12 +1,12 @@
 package finish
 
 import (
-	"fmt"
 	"image"
 	"math"
 
 	"github.com/imgprep/imgprep/internal/raster"
 	"github.com/imgprep/imgprep/mask"
+	"github.com/imgprep/imgprep/pipeline"
 )
 
 // composite blends the restored edit (crop-sized, in original upright
@@ -49,14 +49,13 @@ func (f *job) composite(edited *image.NRGBA) (*image.NRGBA, error) {
 // grown outward (growing by half the feather first puts the whole ramp
 // outside the edit area).
 func (f *job) originalMask() (*image.Alpha, error) {
-	img, _, err := f.decode(f.o.Mask, "mask")
+	img, _, err := f.decode(f.o.Mask, PartMask)
 	if err != nil {
 		return nil, err
 	}
 	pl := f.plan
 	if b := img.Bounds(); b.Dx() != pl.Canvas.W || b.Dy() != pl.Canvas.H {
-		return nil, fmt.Errorf("%w: the mask is %dx%d, the prepared image was %dx%d; give the mask the model got",
-			ErrPlanMismatch, b.Dx(), b.Dy(), pl.Canvas.W, pl.Canvas.H)
+		return nil, &MismatchError{Part: PartMask, Got: pipeline.Size{W: b.Dx(), H: b.Dy()}, Want: pl.Canvas}
 	}
 	m := pl.MaskToOriginal(mask.FromAlpha(img))
 	feather := f.o.Feather

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -247,6 +248,51 @@ func TestFinishErrors(t *testing.T) {
 	}
 	if _, err := finish.Finish(ctx, []byte("junk"), f.plan, finish.Options{Restore: true}); !errors.Is(err, codecs.ErrUnknownFormat) {
 		t.Errorf("junk output: %v", err)
+	}
+}
+
+func TestFinishTypedErrors(t *testing.T) {
+	f := newFixture(t, image.Rect(0, 0, 10, 10))
+	out := f.edit(t)
+	ctx := context.Background()
+	detail := func(err error) string {
+		t.Helper()
+		d, ok := err.(interface{ Detail() string })
+		if !ok || err.Error() != "finish: "+d.Detail() {
+			t.Fatalf("%q: no Detail without the \"finish: \" prefix", err)
+		}
+		return d.Detail()
+	}
+	_, err := finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Mask: f.mask})
+	if d := detail(err); strings.Contains(d, "--") {
+		t.Errorf("%q names a CLI flag", d)
+	}
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: f.original})
+	if d := detail(err); strings.Contains(d, "--") {
+		t.Errorf("%q names a CLI flag", d)
+	}
+	if _, err := finish.Finish(ctx, out, nil, finish.Options{}); !errors.Is(err, finish.ErrNoPlan) {
+		t.Errorf("no plan: %v", err)
+	}
+
+	other := testimg.OrientedJPEG(t, gradient(300, 200), 1)
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: other, Mask: f.mask})
+	var me *finish.MismatchError
+	if !errors.As(err, &me) || me.Part != finish.PartOriginal || me.Got != (pipeline.Size{W: 300, H: 200}) || me.Want != f.plan.Upright {
+		t.Errorf("wrong original: %v", err)
+	}
+	small := testimg.EncodePNG(t, image.NewNRGBA(image.Rect(0, 0, 64, 64)))
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: f.original, Mask: small})
+	if !errors.As(err, &me) || me.Part != finish.PartMask || me.Got != (pipeline.Size{W: 64, H: 64}) || me.Want != f.plan.Canvas ||
+		detail(err) != "input does not match the plan: the mask is 64x64, the prepared image was 1024x1024; give the mask the model got" {
+		t.Errorf("wrong mask: %v", err)
+	}
+
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: []byte("junk"), Mask: f.mask})
+	var de *finish.DecodeError
+	if !errors.As(err, &de) || de.Part != finish.PartOriginal || !errors.Is(err, codecs.ErrUnknownFormat) ||
+		detail(err) != "original: unknown image format: no known signature" {
+		t.Errorf("junk original: %v", err)
 	}
 }
 
