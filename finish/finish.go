@@ -2,7 +2,6 @@ package finish
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -59,20 +58,10 @@ type Result struct {
 	Warnings []string
 }
 
-var (
-	// ErrNeedOriginal: Composite (or Restore with KeepMetadata) without
-	// the original image.
-	ErrNeedOriginal = errors.New("finish: the original image is needed (give it with --original)")
-	// ErrNeedMask: Composite without the mask the model got.
-	ErrNeedMask = errors.New("finish: composite needs the mask the model got (--mask)")
-	// ErrPlanMismatch: the original or mask does not match the plan.
-	ErrPlanMismatch = errors.New("finish: input does not match the plan")
-)
-
 // Finish post-processes one edit result according to plan and o.
 func Finish(ctx context.Context, output []byte, plan *pipeline.Plan, o Options) (*Result, error) {
 	if plan == nil || plan.Canvas.W <= 0 || plan.Crop.W <= 0 || plan.Resize.W <= 0 {
-		return nil, fmt.Errorf("finish: the plan is missing or empty")
+		return nil, ErrNoPlan
 	}
 	if o.Composite && len(o.Original) == 0 {
 		return nil, ErrNeedOriginal
@@ -81,11 +70,11 @@ func Finish(ctx context.Context, output []byte, plan *pipeline.Plan, o Options) 
 		return nil, ErrNeedMask
 	}
 	f := &job{plan: plan, o: o}
-	img, outFormat, err := f.decode(output, "output")
+	img, outInfo, err := f.decode(output, PartOutput)
 	if err != nil {
 		return nil, err
 	}
-	format := f.outputFormat()
+	format, outFormat := f.outputFormat(), outInfo.Format
 	if !o.Restore && !o.Composite && format == outFormat && o.Compression == nil && !o.KeepMetadata {
 		b := img.Bounds()
 		return &Result{Data: output, Format: outFormat, Width: b.Dx(), Height: b.Dy()}, nil
@@ -124,12 +113,13 @@ func (f *job) warn(format string, a ...any) {
 	f.warnings = append(f.warnings, fmt.Sprintf(format, a...))
 }
 
-func (f *job) decode(b []byte, what string) (image.Image, codecs.Format, error) {
+// decode decodes one of the inputs, orientation not applied.
+func (f *job) decode(b []byte, part Part) (image.Image, codecs.Info, error) {
 	img, info, err := codecs.Decode(b, codecs.DecodeOptions{MaxPixels: f.o.MaxPixels})
 	if err != nil {
-		return nil, codecs.Unknown, fmt.Errorf("finish: %s: %w", what, err)
+		return nil, info, &DecodeError{Part: part, Err: err}
 	}
-	return img, info.Format, nil
+	return img, info, nil
 }
 
 // uprightOriginal decodes the original once and applies its orientation.
@@ -140,14 +130,13 @@ func (f *job) uprightOriginal() (*image.NRGBA, error) {
 	if len(f.o.Original) == 0 {
 		return nil, ErrNeedOriginal
 	}
-	img, info, err := codecs.Decode(f.o.Original, codecs.DecodeOptions{MaxPixels: f.o.MaxPixels})
+	img, info, err := f.decode(f.o.Original, PartOriginal)
 	if err != nil {
-		return nil, fmt.Errorf("finish: original: %w", err)
+		return nil, err
 	}
 	up := raster.Orient(raster.ToNRGBA(img), info.Orientation)
-	if w, h := up.Rect.Dx(), up.Rect.Dy(); w != f.plan.Upright.W || h != f.plan.Upright.H {
-		return nil, fmt.Errorf("%w: the original is %dx%d upright, the plan was made for %dx%d",
-			ErrPlanMismatch, w, h, f.plan.Upright.W, f.plan.Upright.H)
+	if got := (pipeline.Size{W: up.Rect.Dx(), H: up.Rect.Dy()}); got != f.plan.Upright {
+		return nil, &MismatchError{Part: PartOriginal, Got: got, Want: f.plan.Upright}
 	}
 	f.original = up
 	return up, nil
@@ -172,7 +161,7 @@ func (f *job) contentIn(ow, oh int) image.Rectangle {
 func (f *job) restore(out *image.NRGBA) (*image.NRGBA, error) {
 	r := f.contentIn(out.Rect.Dx(), out.Rect.Dy())
 	if r.Empty() {
-		return nil, fmt.Errorf("%w: the content rectangle is empty in a %dx%d output", ErrPlanMismatch, out.Rect.Dx(), out.Rect.Dy())
+		return nil, &MismatchError{Part: PartOutput, Got: pipeline.Size{W: out.Rect.Dx(), H: out.Rect.Dy()}, Want: f.plan.Canvas}
 	}
 	crop := f.plan.Crop
 	edited := raster.Resize(out.SubImage(r), crop.W, crop.H)

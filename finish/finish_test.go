@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -124,6 +125,34 @@ func TestRestoreCompositeRoundTrip(t *testing.T) {
 	}
 }
 
+func TestCompositeFeatherGrowsOutward(t *testing.T) {
+	const feather = 6
+	f := newFixture(t, image.Rect(100, 120, 300, 260))
+	res, err := finish.Finish(context.Background(), f.edit(t), f.plan, finish.Options{
+		Composite: true, Original: f.original, Mask: f.mask, Feather: feather, Format: codecs.PNG})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := testimg.DecodePNG(t, res.Data)
+	edited := f.plan.RectToOriginal(f.maskRect)
+	grown := edited.Inset(-(feather + 1)) // one more for the resampled edge
+	for y := range 400 {
+		for x := range 600 {
+			if g, o := got.NRGBAAt(x, y), f.upright.NRGBAAt(x, y); !image.Pt(x, y).In(grown) && g != o {
+				t.Fatalf("pixel (%d,%d) beyond the feather changed: %v, original %v", x, y, g, o)
+			}
+		}
+	}
+	// Full strength up to the mask's edge, a ramp outside it.
+	mid := (edited.Min.Y + edited.Max.Y) / 2
+	if g := got.NRGBAAt(edited.Max.X-2, mid); !testimg.Near(g, magenta, 6) {
+		t.Errorf("inside the edge: %v, want the edit %v", g, magenta)
+	}
+	if g, o := got.NRGBAAt(edited.Max.X+2, mid), f.upright.NRGBAAt(edited.Max.X+2, mid); g == o || testimg.Near(g, magenta, 6) {
+		t.Errorf("2 px outside the edge: %v, want a blend of the original %v and the edit", g, o)
+	}
+}
+
 func TestRestoreOnlyRemovesPadding(t *testing.T) {
 	f := newFixture(t, image.Rect(0, 0, 10, 10))
 	res, err := finish.Finish(context.Background(), testimg.EncodePNG(t, f.prepared), f.plan, finish.Options{Restore: true, Format: codecs.PNG})
@@ -220,6 +249,51 @@ func TestFinishErrors(t *testing.T) {
 	}
 	if _, err := finish.Finish(ctx, []byte("junk"), f.plan, finish.Options{Restore: true}); !errors.Is(err, codecs.ErrUnknownFormat) {
 		t.Errorf("junk output: %v", err)
+	}
+}
+
+func TestFinishTypedErrors(t *testing.T) {
+	f := newFixture(t, image.Rect(0, 0, 10, 10))
+	out := f.edit(t)
+	ctx := context.Background()
+	detail := func(err error) string {
+		t.Helper()
+		d, ok := err.(interface{ Detail() string })
+		if !ok || err.Error() != "finish: "+d.Detail() {
+			t.Fatalf("%q: no Detail without the \"finish: \" prefix", err)
+		}
+		return d.Detail()
+	}
+	_, err := finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Mask: f.mask})
+	if d := detail(err); strings.Contains(d, "--") {
+		t.Errorf("%q names a CLI flag", d)
+	}
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: f.original})
+	if d := detail(err); strings.Contains(d, "--") {
+		t.Errorf("%q names a CLI flag", d)
+	}
+	if _, err := finish.Finish(ctx, out, nil, finish.Options{}); !errors.Is(err, finish.ErrNoPlan) {
+		t.Errorf("no plan: %v", err)
+	}
+
+	other := testimg.OrientedJPEG(t, gradient(300, 200), 1)
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: other, Mask: f.mask})
+	var me *finish.MismatchError
+	if !errors.As(err, &me) || me.Part != finish.PartOriginal || me.Got != (pipeline.Size{W: 300, H: 200}) || me.Want != f.plan.Upright {
+		t.Errorf("wrong original: %v", err)
+	}
+	small := testimg.EncodePNG(t, image.NewNRGBA(image.Rect(0, 0, 64, 64)))
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: f.original, Mask: small})
+	if !errors.As(err, &me) || me.Part != finish.PartMask || me.Got != (pipeline.Size{W: 64, H: 64}) || me.Want != f.plan.Canvas ||
+		detail(err) != "input does not match the plan: the mask is 64x64, the prepared image was 1024x1024; give the mask the model got" {
+		t.Errorf("wrong mask: %v", err)
+	}
+
+	_, err = finish.Finish(ctx, out, f.plan, finish.Options{Composite: true, Original: []byte("junk"), Mask: f.mask})
+	var de *finish.DecodeError
+	if !errors.As(err, &de) || de.Part != finish.PartOriginal || !errors.Is(err, codecs.ErrUnknownFormat) ||
+		detail(err) != "original: unknown image format: no known signature" {
+		t.Errorf("junk original: %v", err)
 	}
 }
 

@@ -14,7 +14,9 @@ type Options struct {
 	Grow int
 	// Feather softens the edge into a linear ramp this many pixels wide,
 	// centred on the edge: alpha rises from 0 (edit) to 255 (keep) across
-	// it. 0 keeps the edge as it is (anti-aliased over one pixel).
+	// it. 0 keeps the edge as it is (anti-aliased over one pixel). With
+	// Grow set to half of Feather the whole ramp lies outside the edit
+	// area, which keeps its full strength.
 	Feather float64
 }
 
@@ -196,6 +198,25 @@ func Invert(m *image.Alpha) *image.Alpha {
 	out := clone(m)
 	for i, v := range out.Pix {
 		out.Pix[i] = 255 - v
+	}
+	return out
+}
+
+// Place returns a w x h mask filled with fill (255 keeps, 0 edits) with m
+// copied in so that m's top-left pixel lands at at; whatever of m falls
+// outside w x h is clipped away. It pads a mask onto a larger canvas or
+// puts a part back into the whole.
+func Place(m *image.Alpha, w, h int, at image.Point, fill uint8) *image.Alpha {
+	out := image.NewAlpha(image.Rect(0, 0, max(w, 0), max(h, 0)))
+	if fill != 0 {
+		for i := range out.Pix {
+			out.Pix[i] = fill
+		}
+	}
+	r := image.Rect(at.X, at.Y, at.X+m.Rect.Dx(), at.Y+m.Rect.Dy()).Intersect(out.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		src := m.Pix[(y-at.Y)*m.Stride+r.Min.X-at.X:]
+		copy(out.Pix[y*out.Stride+r.Min.X:y*out.Stride+r.Max.X], src)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"image/draw"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/errdetail"
 	"github.com/imgprep/imgprep/internal/raster"
 )
 
@@ -16,7 +17,7 @@ func Decode(b []byte) (image.Image, error) {
 	img, info, err := codecs.Decode(b, codecs.DecodeOptions{})
 	if err != nil {
 		return nil, &Error{Kind: ErrFormat, Err: err,
-			Reason: "cannot read the mask: " + trimPrefix(err.Error()) + "; save it as PNG"}
+			Reason: "cannot read the mask: " + errdetail.Of(err) + "; save it as PNG"}
 	}
 	if info.Orientation < 2 {
 		return img, nil
@@ -25,15 +26,6 @@ func Decode(b []byte) (image.Image, error) {
 	n := image.NewNRGBA(image.Rect(0, 0, b0.Dx(), b0.Dy()))
 	draw.Draw(n, n.Rect, img, b0.Min, draw.Src)
 	return raster.Orient(n, info.Orientation), nil
-}
-
-// trimPrefix drops the "codecs: " prefix of a wrapped message.
-func trimPrefix(s string) string {
-	const p = "codecs: "
-	if len(s) > len(p) && s[:len(p)] == p {
-		return s[len(p):]
-	}
-	return s
 }
 
 // Encode writes m as the PNG the edit API wants: RGBA (colour type 6),
@@ -51,7 +43,7 @@ func Encode(m *image.Alpha) ([]byte, error) {
 	}
 	b, err := codecs.EncodeBytes(n, codecs.EncodeOptions{Format: codecs.PNG, PNGLevel: 3, KeepAlpha: true})
 	if err != nil {
-		return nil, &Error{Kind: ErrFormat, Err: err, Reason: "cannot encode the mask: " + trimPrefix(err.Error())}
+		return nil, &Error{Kind: ErrFormat, Err: err, Reason: "cannot encode the mask: " + errdetail.Of(err)}
 	}
 	return b, nil
 }

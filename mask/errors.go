@@ -32,6 +32,9 @@ type Error struct {
 // Error formats the error as "mask: <reason>".
 func (e *Error) Error() string { return "mask: " + e.Reason }
 
+// Detail returns the message without the "mask: " prefix: Reason.
+func (e *Error) Detail() string { return e.Reason }
+
 // Unwrap returns the category and the underlying error.
 func (e *Error) Unwrap() []error {
 	if e.Err != nil {
@@ -54,16 +57,19 @@ type SizeError struct {
 	Scaling bool
 }
 
-// Error states both sizes and what to do.
-func (e *SizeError) Error() string {
+// Error states both sizes and what to do: "mask: " + Detail.
+func (e *SizeError) Error() string { return "mask: " + e.Detail() }
+
+// Detail returns the message without the "mask: " prefix.
+func (e *SizeError) Detail() string {
 	m, i := e.Mask, e.Image
 	if e.Scaling {
-		return fmt.Sprintf("mask: mask is %dx%d (aspect %.3f) but the image is %dx%d (aspect %.3f): "+
+		return fmt.Sprintf("mask is %dx%d (aspect %.3f) but the image is %dx%d (aspect %.3f): "+
 			"more than 1%% apart, so it cannot be scaled; draw the mask on the upright image "+
 			"(as displayed, after EXIF rotation) or crop it to the image's aspect ratio",
 			m.X, m.Y, aspect(m), i.X, i.Y, aspect(i))
 	}
-	return fmt.Sprintf("mask: mask is %dx%d but the image is %dx%d: the edit API needs exactly the "+
+	return fmt.Sprintf("mask is %dx%d but the image is %dx%d: the edit API needs exactly the "+
 		"image's size; rebuild the mask at %dx%d or prepare it together with the image",
 		m.X, m.Y, i.X, i.Y, i.X, i.Y)
 }

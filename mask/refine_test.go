@@ -1,7 +1,9 @@
 package mask_test
 
 import (
+	"image"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -97,5 +99,40 @@ func TestInvertUnion(t *testing.T) {
 	}
 	if s := mask.Stats(mask.Invert(a)); s.Editable != 0.5 || at(mask.Invert(a), 7, 0) != 0 {
 		t.Errorf("invert: %+v", s)
+	}
+}
+
+func TestPlace(t *testing.T) {
+	m := mask.FromShapes(4, 3, []mask.Shape{mask.Rect{X: 0, Y: 0, W: 4, H: 3}}, mask.Options{}) // all edited
+	for _, tc := range []struct {
+		at   image.Point
+		fill uint8
+		edit image.Rectangle // where the result is m's 0
+	}{
+		{image.Pt(2, 1), 255, image.Rect(2, 1, 6, 4)},
+		{image.Pt(-1, -1), 255, image.Rect(0, 0, 3, 2)}, // clipped top-left
+		{image.Pt(8, 5), 128, image.Rect(8, 5, 10, 6)},  // clipped bottom-right
+	} {
+		out := mask.Place(m, 10, 6, tc.at, tc.fill)
+		if out.Rect != image.Rect(0, 0, 10, 6) {
+			t.Fatalf("at %v: bounds %v", tc.at, out.Rect)
+		}
+		for y := range 6 {
+			for x := range 10 {
+				want := tc.fill
+				if image.Pt(x, y).In(tc.edit) {
+					want = 0
+				}
+				if got := at(out, x, y); got != want {
+					t.Fatalf("at %v: (%d,%d) = %d, want %d", tc.at, x, y, got, want)
+				}
+			}
+		}
+	}
+	// A sub-image is read from its own origin.
+	big := mask.Place(m, 10, 6, image.Pt(3, 2), 255)
+	sub := big.SubImage(image.Rect(2, 1, 8, 5)).(*image.Alpha)
+	if back := mask.Place(sub, 6, 4, image.Point{}, 255); !slices.Equal(back.Pix, mask.Place(m, 6, 4, image.Pt(1, 1), 255).Pix) {
+		t.Errorf("sub-image placed: %v", back.Pix)
 	}
 }

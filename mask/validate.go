@@ -5,6 +5,7 @@ import (
 	"image"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/errdetail"
 )
 
 // Report describes a mask file that passed Validate.
@@ -48,7 +49,7 @@ func Validate(maskPNG []byte, imgW, imgH int, maxBytes int64) (Report, error) {
 	info, err := codecs.Probe(maskPNG)
 	if err != nil {
 		return r, &Error{Kind: ErrFormat, Err: err,
-			Reason: "mask PNG is damaged: " + trimPrefix(err.Error()) + "; rebuild it"}
+			Reason: "mask PNG is damaged: " + errdetail.Of(err) + "; rebuild it"}
 	}
 	r.Width, r.Height = info.Width, info.Height
 	if info.Width != imgW || info.Height != imgH {
@@ -68,7 +69,7 @@ func Validate(maskPNG []byte, imgW, imgH int, maxBytes int64) (Report, error) {
 		if errors.Is(err, codecs.ErrTooLarge) {
 			kind = ErrTooLarge
 		}
-		return r, &Error{Kind: kind, Err: err, Reason: "mask PNG does not decode: " + trimPrefix(err.Error()) + "; rebuild it"}
+		return r, &Error{Kind: kind, Err: err, Reason: "mask PNG does not decode: " + errdetail.Of(err) + "; rebuild it"}
 	}
 	r.Coverage = Stats(FromAlpha(img))
 	r.Warnings = warnings(r.Coverage)

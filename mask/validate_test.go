@@ -62,6 +62,12 @@ func TestValidateErrors(t *testing.T) {
 			if msg := err.Error(); !strings.HasPrefix(msg, "mask: ") || !containsAll(msg, tc.say...) {
 				t.Errorf("message %q should start with \"mask: \" and say %q", msg, tc.say)
 			}
+			if d, ok := err.(interface{ Detail() string }); !ok || "mask: "+d.Detail() != err.Error() {
+				t.Errorf("%q: Detail is not the message without \"mask: \"", err)
+			}
+			if strings.Contains(err.Error(), "codecs: ") {
+				t.Errorf("%q repeats the codecs prefix", err)
+			}
 		})
 	}
 	var se *mask.SizeError

@@ -82,7 +82,7 @@ func (pl *Plan) squareGeometry(p *model.Profile, o Options, step int) error {
 	uw, uh := pl.Upright.W, pl.Upright.H
 	fit := o.fit()
 	if fit == FitNone && uw != uh {
-		return fmt.Errorf("pipeline: %dx%d is not square and %s needs a square image; use fit pad or crop", uw, uh, p.Name)
+		return &AspectError{Upright: pl.Upright, Model: p.Name}
 	}
 	base := max(uw, uh)
 	if fit == FitCrop {
@@ -186,7 +186,7 @@ func (pl *Plan) canvasGeometry(o Options, cw, ch int) error {
 		pl.Resize = Size{cw, ch}
 		pl.Content = Rect{0, 0, cw, ch}
 	case fit == FitNone:
-		return fmt.Errorf("pipeline: %dx%d does not have the aspect of %dx%d; use fit pad or crop", uw, uh, cw, ch)
+		return &AspectError{Upright: pl.Upright, Canvas: pl.Canvas}
 	case fit == FitCrop:
 		scale := math.Max(float64(cw)/float64(uw), float64(ch)/float64(uh))
 		w := min(uw, int(math.Round(float64(cw)/scale)))

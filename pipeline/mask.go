@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/errdetail"
 	"github.com/imgprep/imgprep/mask"
 	"github.com/imgprep/imgprep/model"
 )
@@ -23,8 +24,43 @@ type MaskOptions struct {
 	EditablePadding bool
 }
 
-// CheckMask returns an error matching ErrMaskUnsupported when p takes no
-// mask, naming the models that do.
+// MaskUnsupportedError is a mask given for a model that takes none. It
+// matches ErrMaskUnsupported.
+type MaskUnsupportedError struct {
+	Model string
+	// Takers are the models that take a mask.
+	Takers []string
+}
+
+// Error returns "pipeline: " + Detail.
+func (e *MaskUnsupportedError) Error() string { return prefix + e.Detail() }
+
+// Detail returns the message without the "pipeline: " prefix.
+func (e *MaskUnsupportedError) Detail() string {
+	return fmt.Sprintf("%s: %v; drop the mask, or use a model that takes one (%s)",
+		e.Model, ErrMaskUnsupported, strings.Join(e.Takers, ", "))
+}
+
+// Unwrap returns ErrMaskUnsupported.
+func (e *MaskUnsupportedError) Unwrap() error { return ErrMaskUnsupported }
+
+// PreparedMaskError is a mask that does not validate once the plan was
+// applied to it, e.g. over the model's byte limit. Err is the mask
+// package's error (*mask.Error or *mask.SizeError), which errors.Is and
+// errors.As reach.
+type PreparedMaskError struct{ Err error }
+
+// Error returns "pipeline: " + Detail.
+func (e *PreparedMaskError) Error() string { return prefix + e.Detail() }
+
+// Detail returns the message without the "pipeline: " prefix.
+func (e *PreparedMaskError) Detail() string { return "prepared mask: " + errdetail.Of(e.Err) }
+
+// Unwrap returns the mask package's error.
+func (e *PreparedMaskError) Unwrap() error { return e.Err }
+
+// CheckMask returns a *MaskUnsupportedError when p takes no mask, naming
+// the models that do.
 func CheckMask(p *model.Profile) error {
 	if p.Mask {
 		return nil
@@ -35,19 +71,15 @@ func CheckMask(p *model.Profile) error {
 			with = append(with, q.Name)
 		}
 	}
-	return fmt.Errorf("pipeline: %s: %w; drop the mask, or use a model that takes one (%s)",
-		p.Name, ErrMaskUnsupported, strings.Join(with, ", "))
+	return &MaskUnsupportedError{Model: p.Name, Takers: with}
 }
 
 // FitMask returns m at the plan's upright size: as is when it already has
 // that size, scaled when its aspect ratio is within 1% of the upright
-// image's, else an error (matching mask.ErrSize) stating both sizes.
+// image's, else mask.Fit's *mask.SizeError (matching mask.ErrSize) stating
+// both sizes.
 func (p *Plan) FitMask(m *image.Alpha) (*image.Alpha, error) {
-	out, err := mask.Fit(m, p.Upright.W, p.Upright.H)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
-	}
-	return out, nil
+	return mask.Fit(m, p.Upright.W, p.Upright.H)
 }
 
 // ApplyMask takes a mask in the original's upright coordinates (after EXIF
@@ -69,11 +101,7 @@ func (p *Plan) ApplyMask(m *image.Alpha, o MaskOptions) (*image.Alpha, error) {
 // ratio: the crop is mapped to the mask's own pixels, so that cropping and
 // scaling is a single resampling.
 func (p *Plan) applyMask(m *image.Alpha, o MaskOptions) *image.Alpha {
-	kx := float64(m.Rect.Dx()) / float64(p.Upright.W)
-	ky := float64(m.Rect.Dy()) / float64(p.Upright.H)
-	c := p.Crop
-	resized := mask.Resample(m, mask.Area{X0: float64(c.X) * kx, Y0: float64(c.Y) * ky,
-		X1: float64(c.X+c.W) * kx, Y1: float64(c.Y+c.H) * ky}, p.Resize.W, p.Resize.H)
+	resized := resampleRect(m, p.Upright, p.Crop, p.Resize)
 	if !p.Padded() {
 		return resized
 	}
@@ -81,16 +109,30 @@ func (p *Plan) applyMask(m *image.Alpha, o MaskOptions) *image.Alpha {
 	if o.EditablePadding {
 		pad = 0
 	}
-	out := image.NewAlpha(image.Rect(0, 0, p.Canvas.W, p.Canvas.H))
-	for i := range out.Pix {
-		out.Pix[i] = pad
-	}
-	at := p.Content.Image().Min
-	r := image.Rect(at.X, at.Y, at.X+p.Resize.W, at.Y+p.Resize.H).Intersect(out.Rect)
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		copy(out.Pix[y*out.Stride+r.Min.X:y*out.Stride+r.Max.X], resized.Pix[(y-at.Y)*resized.Stride+r.Min.X-at.X:])
-	}
-	return out
+	return mask.Place(resized, p.Canvas.W, p.Canvas.H, p.Content.Image().Min, pad)
+}
+
+// MaskToOriginal maps a mask in prepared coordinates (the one sent with
+// the image, alpha 0 = edit) back to the upright original, the inverse of
+// ApplyMask: the content area is resampled by area averaging, as ApplyMask
+// resamples, to the crop's size and placed at p.Crop on a mask of
+// p.Upright's size that keeps (255) whatever the plan cut away; the
+// padding is dropped. An original pixel that covers only kept prepared
+// pixels is exactly 255, one that covers only edited ones exactly 0. m
+// should have the canvas size; a mask of another size is read
+// proportionally.
+func (p *Plan) MaskToOriginal(m *image.Alpha) *image.Alpha {
+	crop := resampleRect(m, p.Canvas, p.Content, Size{p.Crop.W, p.Crop.H})
+	return mask.Place(crop, p.Upright.W, p.Upright.H, p.Crop.Image().Min, 255)
+}
+
+// resampleRect resamples the rectangle r of an image of size of, which m
+// covers proportionally, to size to, in a single area-averaging pass.
+func resampleRect(m *image.Alpha, of Size, r Rect, to Size) *image.Alpha {
+	kx := float64(m.Rect.Dx()) / float64(of.W)
+	ky := float64(m.Rect.Dy()) / float64(of.H)
+	return mask.Resample(m, mask.Area{X0: float64(r.X) * kx, Y0: float64(r.Y) * ky,
+		X1: float64(r.X+r.W) * kx, Y1: float64(r.Y+r.H) * ky}, to.W, to.H)
 }
 
 // PreparedMask is a mask made ready for one prepared image.
@@ -115,16 +157,16 @@ func PrepareMask(pl *Plan, p *model.Profile, m *image.Alpha, o MaskOptions) (*Pr
 		return nil, err
 	}
 	if err := mask.CheckAspect(m, pl.Upright.W, pl.Upright.H); err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, err
 	}
 	prepared := pl.applyMask(m, o)
 	data, err := mask.Encode(prepared)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, err
 	}
 	rep, err := mask.Validate(data, pl.Canvas.W, pl.Canvas.H, p.MaskMaxBytes)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: prepared %w", err)
+		return nil, &PreparedMaskError{Err: err}
 	}
 	return &PreparedMask{Data: data, Image: prepared, Report: rep}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,6 +89,21 @@ func TestApplyMaskFollowsPlan(t *testing.T) {
 					}
 				}
 			}
+			// And back: MaskToOriginal touches only what RectToOriginal
+			// maps the prepared edit to, and fully edits the original
+			// rectangle (within the crop) up to one prepared pixel.
+			back := pl.MaskToOriginal(pm)
+			if back.Rect != image.Rect(0, 0, pl.Upright.W, pl.Upright.H) {
+				t.Fatalf("mapped back to %v, upright %v", back.Rect, pl.Upright)
+			}
+			bsoft, bfull := maskBounds(back)
+			if orig := pl.RectToOriginal(soft); !bsoft.In(orig) {
+				t.Errorf("mapped back: touched pixels %v, outside RectToOriginal %v", bsoft, orig)
+			}
+			k := (pl.Crop.W + pl.Resize.W - 1) / pl.Resize.W
+			if in := tc.rect.Intersect(pl.Crop.Image()); !in.Inset(k).In(bfull) || !bfull.In(in) {
+				t.Errorf("mapped back: fully edited %v, want %v within %d px", bfull, in, k)
+			}
 		})
 	}
 }
@@ -157,6 +173,18 @@ func TestPrepareMask(t *testing.T) {
 	_, err = pipeline.PrepareMask(pl, mustProfile(t, "flux-kontext-pro"), half, pipeline.MaskOptions{})
 	if !errors.Is(err, pipeline.ErrMaskUnsupported) || !strings.Contains(err.Error(), "flux-kontext-pro: model takes no mask; drop the mask") {
 		t.Errorf("flux: %v", err)
+	}
+	var mu *pipeline.MaskUnsupportedError
+	if !errors.As(err, &mu) || mu.Model != "flux-kontext-pro" || !slices.Contains(mu.Takers, "dall-e-2") {
+		t.Errorf("MaskUnsupportedError fields: %#v", mu)
+	}
+	// A prepared mask over the model's byte limit.
+	tiny := *p
+	tiny.MaskMaxBytes = 100
+	_, err = pipeline.PrepareMask(pl, &tiny, half, pipeline.MaskOptions{})
+	var pe *pipeline.PreparedMaskError
+	if !errors.Is(err, mask.ErrTooLarge) || !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "pipeline: prepared mask: mask is ") {
+		t.Errorf("over the mask byte limit: %v", err)
 	}
 }
 

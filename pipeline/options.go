@@ -31,7 +31,7 @@ func ParseFit(s string) (Fit, error) {
 	case FitCrop, FitNone:
 		return f, nil
 	}
-	return "", fmt.Errorf("pipeline: unknown fit %q (want pad, crop or none)", s)
+	return "", &OptionError{Option: "Fit", Reason: fmt.Sprintf("unknown fit %q (want pad, crop or none)", s)}
 }
 
 // Verify is how thoroughly a pass-through candidate is checked.
@@ -144,17 +144,17 @@ func (o Options) validate(p *model.Profile) error {
 		return err
 	}
 	if o.Format != codecs.Unknown && !p.Accepts(o.Format) {
-		return fmt.Errorf("pipeline: %s does not accept %s input (accepts %s)", p.Name, o.Format, model.FormatList(p.Formats))
+		return &OptionError{Option: "Format", Reason: fmt.Sprintf("%s does not accept %s input (accepts %s)", p.Name, o.Format, model.FormatList(p.Formats))}
 	}
 	if (o.Width > 0) != (o.Height > 0) || o.Width < 0 || o.Height < 0 {
-		return fmt.Errorf("pipeline: give both width and height, or neither")
+		return &OptionError{Option: "Width", Reason: "give both width and height, or neither"}
 	}
 	if o.MaxSide < 0 {
-		return fmt.Errorf("pipeline: max side %d is negative", o.MaxSide)
+		return &OptionError{Option: "MaxSide", Reason: fmt.Sprintf("max side %d is negative", o.MaxSide)}
 	}
 	if p.Square && o.Width > 0 {
 		if o.Width != o.Height || !sideAllowed(p, o.Width) {
-			return fmt.Errorf("pipeline: %s needs a square size in %v, not %dx%d", p.Name, p.SquareSides, o.Width, o.Height)
+			return &OptionError{Option: "Width", Reason: fmt.Sprintf("%s needs a square size in %v, not %dx%d", p.Name, p.SquareSides, o.Width, o.Height)}
 		}
 	}
 	return nil

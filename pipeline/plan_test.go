@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"errors"
 	"image"
 	"math"
 	"strings"
@@ -104,22 +105,33 @@ func TestNewPlanRejects(t *testing.T) {
 		info        codecs.Info
 		opts        pipeline.Options
 		want        string
+		is          error
 	}{
-		{"fit none not square", "dall-e-2", jpegInfo(400, 300, 1), pipeline.Options{Fit: pipeline.FitNone}, "not square"},
-		{"pixel bomb", "gpt-image-1", codecs.Info{Format: codecs.PNG, Width: 65536, Height: 65536, BitDepth: 8, Color: codecs.ColorRGBA}, pipeline.Options{}, "over the 100 MP limit"},
-		{"heic", "gpt-image-1", codecs.Info{Format: codecs.HEIC, Width: 10, Height: 10}, pipeline.Options{}, "not supported"},
-		{"animated rejected", "gpt-image-1", codecs.Info{Format: codecs.GIF, Width: 10, Height: 10, Animated: true, Frames: 3}, pipeline.Options{RejectAnimated: true}, "3 frames"},
-		{"jpeg for dall-e-2", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Format: codecs.JPEG}, "does not accept jpeg"},
-		{"bad square size", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Width: 300, Height: 300}, "square size"},
-		{"fit none wrong aspect", "gpt-image-1", jpegInfo(100, 100, 1), pipeline.Options{Width: 1536, Height: 1024, Fit: pipeline.FitNone}, "aspect"},
+		{"fit none not square", "dall-e-2", jpegInfo(400, 300, 1), pipeline.Options{Fit: pipeline.FitNone}, "not square", pipeline.ErrAspect},
+		{"pixel bomb", "gpt-image-1", codecs.Info{Format: codecs.PNG, Width: 65536, Height: 65536, BitDepth: 8, Color: codecs.ColorRGBA}, pipeline.Options{}, "over the 100 MP limit", codecs.ErrTooLarge},
+		{"heic", "gpt-image-1", codecs.Info{Format: codecs.HEIC, Width: 10, Height: 10}, pipeline.Options{}, "not supported", codecs.ErrUnsupported},
+		{"animated rejected", "gpt-image-1", codecs.Info{Format: codecs.GIF, Width: 10, Height: 10, Animated: true, Frames: 3}, pipeline.Options{RejectAnimated: true}, "3 frames", codecs.ErrAnimated},
+		{"jpeg for dall-e-2", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Format: codecs.JPEG}, "does not accept jpeg", pipeline.ErrOptions},
+		{"bad square size", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Width: 300, Height: 300}, "square size", pipeline.ErrOptions},
+		{"unknown fit", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Fit: "wide"}, `unknown fit "wide"`, pipeline.ErrOptions},
+		{"fit none wrong aspect", "gpt-image-1", jpegInfo(100, 100, 1), pipeline.Options{Width: 1536, Height: 1024, Fit: pipeline.FitNone}, "aspect", pipeline.ErrAspect},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := pipeline.NewPlan(tc.info, 1000, mustProfile(t, tc.model), tc.opts)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, tc.is) {
+				t.Fatalf("err = %v, want it to contain %q and match %v", err, tc.want, tc.is)
+			}
+			d, ok := err.(interface{ Detail() string })
+			if !ok || !strings.HasSuffix(err.Error(), ": "+d.Detail()) || strings.Contains(d.Detail(), "pipeline: ") {
+				t.Errorf("%q: no Detail without the prefix", err)
 			}
 		})
+	}
+	_, err := pipeline.NewPlan(jpegInfo(100, 100, 1), 1000, mustProfile(t, "gpt-image-1"), pipeline.Options{Width: 1536, Height: 1024, Fit: pipeline.FitNone})
+	var ae *pipeline.AspectError
+	if !errors.As(err, &ae) || ae.Upright != (pipeline.Size{W: 100, H: 100}) || ae.Canvas != (pipeline.Size{W: 1536, H: 1024}) {
+		t.Errorf("AspectError fields: %#v", ae)
 	}
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -36,7 +37,7 @@ type Prepared struct {
 // failed input. A cancelled context stops the work between steps.
 func Prepare(ctx context.Context, inputs []Input, p *model.Profile, o Options) ([]*Prepared, error) {
 	if len(inputs) > p.MaxImages {
-		return nil, fmt.Errorf("pipeline: %d images, %s takes at most %d: %w", len(inputs), p.Name, p.MaxImages, ErrTooManyImages)
+		return nil, &CountError{Model: p.Name, Count: len(inputs), Max: p.MaxImages}
 	}
 	out := make([]*Prepared, len(inputs))
 	errs := make([]error, len(inputs))
@@ -111,7 +112,13 @@ func prepareOne(ctx context.Context, in Input, p *model.Profile, o Options) (*Pr
 			Width: info.Width, Height: info.Height, Passthrough: true, Plan: plan}, nil
 	}
 	j := &job{ctx: ctx, in: in, p: p, o: o, info: info, plan: plan}
-	return j.run()
+	res, err := j.run()
+	if errors.Is(err, ErrOverBudget) {
+		// The render loop reports it as text; the plan it stopped at has
+		// the fields.
+		return nil, &BudgetError{Format: j.plan.Format, Budget: j.plan.Budget, Smallest: j.plan.Canvas}
+	}
+	return res, err
 }
 
 // verifyDecode decodes data and throws the pixels away: a damaged stream

@@ -140,6 +140,10 @@ func TestPrepareRejectsBadInput(t *testing.T) {
 			if !errors.As(err, &ie) || ie.Name != "bad.bin" {
 				t.Fatalf("error %v does not name the input", err)
 			}
+			var fe *codecs.FormatError
+			if !errors.As(err, &fe) || err.Error() != "pipeline: bad.bin: "+fe.Detail() {
+				t.Errorf("message %q: want the name, then the codecs error without its prefix", err)
+			}
 		})
 	}
 }
@@ -157,12 +161,27 @@ func TestPrepareBatch(t *testing.T) {
 		t.Fatalf("results %v", res)
 	}
 	many := make([]pipeline.Input, 17)
-	if _, err := pipeline.Prepare(context.Background(), many, p, pipeline.Options{}); !errors.Is(err, pipeline.ErrTooManyImages) {
+	_, err = pipeline.Prepare(context.Background(), many, p, pipeline.Options{})
+	var ce *pipeline.CountError
+	if !errors.Is(err, pipeline.ErrTooManyImages) || !errors.As(err, &ce) || ce.Count != 17 || ce.Max != p.MaxImages {
 		t.Fatalf("17 images: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := pipeline.Prepare(ctx, inputs[:1], p, pipeline.Options{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+func TestPrepareOverBudget(t *testing.T) {
+	in := pipeline.Input{Name: "noise.jpg", Data: testimg.OrientedJPEG(t, testimg.MarkerImage(64, 64), 1)}
+	_, err := pipeline.PrepareOne(context.Background(), in, mustProfile(t, "gpt-image-1"), pipeline.Options{MaxBytes: 100, Force: true})
+	var be *pipeline.BudgetError
+	if !errors.Is(err, pipeline.ErrOverBudget) || !errors.As(err, &be) || be.Budget != 100 || be.Smallest.W >= 64 {
+		t.Fatalf("err %v (%#v), want a BudgetError at a smaller size", err, be)
+	}
+	if want := fmt.Sprintf("pipeline: noise.jpg: jpeg output does not fit 100 bytes even at %dx%d: cannot fit the byte budget",
+		be.Smallest.W, be.Smallest.H); err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
 	}
 }

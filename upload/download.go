@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 
+	"github.com/imgprep/imgprep/internal/errdetail"
 	"github.com/imgprep/imgprep/upload/internal/wire"
 )
 
@@ -43,7 +43,7 @@ func (c *client) Download(ctx context.Context, resp *Response) error {
 			defer func() { <-sem }()
 			data, err := c.download(ctx, resp.Images[i].URL)
 			if err != nil {
-				errs[k] = wrapDownload(i, err)
+				errs[k] = &DownloadError{Image: i, Err: err}
 				cancel()
 				return
 			}
@@ -59,14 +59,26 @@ func (c *client) Download(ctx context.Context, resp *Response) error {
 	return errors.Join(errs...)
 }
 
-func wrapDownload(i int, err error) error {
-	var ke *kindError
-	msg := err.Error()
-	if errors.As(err, &ke) {
-		msg = ke.msg
-	}
-	return &kindError{kind: ErrDownload, cause: err, msg: "upload: downloading image " + strconv.Itoa(i+1) + ": " + strings.TrimPrefix(msg, "upload: ")}
+// DownloadError is a result image whose URL could not be downloaded. It
+// matches ErrDownload and the categories of Err: an *APIError for an error
+// status, or a network, timeout or size error.
+type DownloadError struct {
+	// Image is the image's index in Response.Images.
+	Image int
+	Err   error
 }
+
+// Error returns "upload: " + Detail.
+func (e *DownloadError) Error() string { return prefix + e.Detail() }
+
+// Detail returns "downloading image <n>: <the cause's detail>", n counted
+// from 1.
+func (e *DownloadError) Detail() string {
+	return "downloading image " + strconv.Itoa(e.Image+1) + ": " + errdetail.Of(e.Err)
+}
+
+// Unwrap returns ErrDownload and the cause.
+func (e *DownloadError) Unwrap() []error { return []error{ErrDownload, e.Err} }
 
 // download fetches one result URL.
 func (c *client) download(ctx context.Context, raw string) ([]byte, error) {

@@ -54,16 +54,37 @@ type sentinel struct {
 func (s *sentinel) Error() string { return s.msg }
 func (s *sentinel) Unwrap() error { return s.parent }
 
+// prefix starts every message of this package.
+const prefix = "upload: "
+
 // kindError is an error of a category with its own message. Its message is
 // built (and redacted) at construction; the cause is kept for errors.Is/As
 // only and is never printed again.
 type kindError struct {
 	kind  error
-	msg   string
+	msg   string // the whole message, prefix included
 	cause error
 }
 
 func (e *kindError) Error() string { return e.msg }
+
+// Detail returns the message without the "upload: " prefix.
+func (e *kindError) Detail() string { return withoutPrefix(e.msg) }
+
+// Detail returns the message without the "upload: " prefix.
+func (e *ParamError) Detail() string { return withoutPrefix(e.Error()) }
+
+// withoutPrefix is transitional. The messages of kindError's constructors
+// outside this file and download.go (attempts.go, client.go, edit.go,
+// neterr.go, response.go, sse.go, validate.go) and of ParamError.Error
+// (validate.go) are written with the prefix in them, so it is cut off here,
+// the one place that knows the convention. Once they keep the detail as a
+// field of its own and Error adds the prefix, Detail becomes a field read
+// and this goes.
+func withoutPrefix(msg string) string {
+	d, _ := strings.CutPrefix(msg, prefix)
+	return d
+}
 
 func (e *kindError) Unwrap() []error {
 	if e.cause != nil {
@@ -97,10 +118,14 @@ type APIError struct {
 	shouldRetry string // x-should-retry header
 }
 
-// Error returns e.g. "upload: 429 rate_limit_exceeded: Rate limit reached".
-func (e *APIError) Error() string {
+// Error returns e.g. "upload: 429 rate_limit_exceeded: Rate limit reached":
+// "upload: " + Detail.
+func (e *APIError) Error() string { return prefix + e.Detail() }
+
+// Detail returns the message without the "upload: " prefix, e.g. "429
+// rate_limit_exceeded: Rate limit reached (request req_1)".
+func (e *APIError) Detail() string {
 	var b strings.Builder
-	b.WriteString("upload: ")
 	if e.StatusCode != 0 && e.StatusCode != http.StatusOK {
 		fmt.Fprintf(&b, "%d ", e.StatusCode)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/imgprep/imgprep/finish"
 	"github.com/imgprep/imgprep/upload"
@@ -224,7 +223,6 @@ func editFailed(ctx context.Context, env *cliEnv, err error, retries int) int {
 			break
 		}
 	}
-	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "async: "), "pipeline: ")
 	fmt.Fprintf(env.stderr, "imgprep: edit: %s: %s\n", cat, msg)
 	return exitRejected
 }

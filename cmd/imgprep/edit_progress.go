@@ -150,10 +150,9 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// shortErr renders err on one line without "upload: " prefixes, cut to n
-// characters.
+// shortErr renders err on one line, as oneLine does, cut to n characters.
 func shortErr(err error, n int) string {
-	s := strings.ReplaceAll(strings.ReplaceAll(err.Error(), "\n", " "), "upload: ", "")
+	s := oneLine(err)
 	if r := []rune(s); len(r) > n {
 		s = string(r[:n]) + "…"
 	}

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/finish"
@@ -150,6 +150,19 @@ func readPlan(path string) (*pipeline.Plan, error) {
 	return p, nil
 }
 
+// finishErr renders a finish failure on one line, naming the flag that
+// gives a missing input.
+func finishErr(err error) string {
+	switch msg := oneLine(err); {
+	case errors.Is(err, finish.ErrNeedOriginal):
+		return msg + " (give it with --original)"
+	case errors.Is(err, finish.ErrNeedMask):
+		return msg + " (--mask)"
+	default:
+		return msg
+	}
+}
+
 // finishFile post-processes one output file into dir; name overrides the
 // output's base name.
 func finishFile(ctx context.Context, file, dir, name string, plan *pipeline.Plan, o finish.Options, force bool) finishItem {
@@ -167,7 +180,7 @@ func finishBytes(ctx context.Context, data []byte, label, dir, name string, plan
 	it := finishItem{Input: label}
 	res, err := finish.Finish(ctx, data, plan, o)
 	if err != nil {
-		it.Error = strings.TrimPrefix(oneLine(err), "finish: ")
+		it.Error = finishErr(err)
 		return it
 	}
 	if name == "" {

@@ -86,6 +86,26 @@ func TestFinishUsageAndErrors(t *testing.T) {
 	if code != exitRejected || !strings.Contains(stderr, "plan.json") {
 		t.Errorf("bad plan: %d %q", code, stderr)
 	}
+	// The CLI names the flag that gives a missing input (the library
+	// names none).
+	prepDir := filepath.Join(dir, "prep")
+	if code, _, stderr := runCLI(t, "prep", "--model", "dall-e-2", "-o", prepDir, "--plan", sample("landscape_o6.jpg")); code != exitOK {
+		t.Fatalf("prep: %d %s", code, stderr)
+	}
+	plan, out := filepath.Join(prepDir, "landscape_o6.plan.json"), filepath.Join(prepDir, "landscape_o6.png")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "landscape_o6.png: the original image is needed (give it with --original)\n"},
+		{[]string{"--original", sample("landscape_o6.jpg")}, "landscape_o6.png: composite needs the mask the model got (--mask)\n"},
+		{[]string{"--original", sample("gopher_alpha.png"), "--mask", out}, "landscape_o6.png: input does not match the plan: the original is "},
+	} {
+		args := append([]string{"finish", "--plan", plan, "--composite", "-o", filepath.Join(dir, "fin")}, append(tc.args, out)...)
+		if code, _, stderr := runCLI(t, args...); code != exitRejected || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d %q, want %q", tc.args, code, stderr, tc.want)
+		}
+	}
 }
 
 func mustRead(t *testing.T, path string) []byte {

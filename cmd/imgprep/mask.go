@@ -163,7 +163,7 @@ func (s *maskSpec) build(w, h int, fit func(*image.Alpha) (*image.Alpha, error))
 // maskErr renders a mask failure: the message without package prefixes,
 // after "mask FILE: " when a mask file was given.
 func (s *maskSpec) maskErr(err error) error {
-	msg := strings.TrimPrefix(oneLine(err), "mask: ")
+	msg := oneLine(err)
 	if s.from != "" {
 		return fmt.Errorf("mask %s: %s", s.from, msg)
 	}
@@ -271,7 +271,7 @@ func percent(v float64) string {
 
 // rejected prints "imgprep: FILE: reason" and returns exit code 1.
 func rejected(env *cliEnv, file string, err error) int {
-	fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", file, strings.TrimPrefix(oneLine(err), "mask: "))
+	fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", file, oneLine(err))
 	return exitRejected
 }
 

@@ -5,18 +5,20 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/imgprep/imgprep/internal/errdetail"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
-// oneLine renders an error as one line without package prefixes; for a
-// pipeline.InputError only the cause is kept (the CLI names the file).
+// oneLine renders an error for the user on one line: the library's typed
+// errors give their message without the package prefix (Detail), for a
+// pipeline.InputError only the cause's (the CLI names the file itself),
+// and a multi-line message (errors.Join) has its lines joined.
 func oneLine(err error) string {
 	var ie *pipeline.InputError
 	if errors.As(err, &ie) {
 		err = ie.Err
 	}
-	s := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "pipeline: "), "codecs: ")
-	return strings.ReplaceAll(s, "\n", " ")
+	return strings.ReplaceAll(errdetail.Of(err), "\n", " ")
 }
 
 var claimMu sync.Mutex
