@@ -96,6 +96,26 @@ type EditReport struct {
 	Refused error
 }
 
+type reportKey struct{}
+
+// WithReport returns a context that makes the transport fill *r with what
+// it did to the edit request carrying the context (r is left as it is for
+// other requests). A server such as 'imgprep proxy' uses it to log each
+// request's changes.
+func WithReport(ctx context.Context, r *EditReport) context.Context {
+	return context.WithValue(ctx, reportKey{}, r)
+}
+
+// report hands rep to the options' OnEdit and the request's WithReport.
+func (t *transport) report(ctx context.Context, rep EditReport) {
+	if r, ok := ctx.Value(reportKey{}).(*EditReport); ok && r != nil {
+		*r = rep
+	}
+	if t.opts.OnEdit != nil {
+		t.opts.OnEdit(rep)
+	}
+}
+
 // NewTransport returns an http.RoundTripper that prepares image edit
 // requests in flight and sends everything through next (nil means
 // http.DefaultTransport).
@@ -193,9 +213,7 @@ func (t *transport) roundTrip(req *http.Request, next func(*http.Request) (*http
 	} else {
 		out = withBody(req, req.Header.Get("Content-Type"), data)
 	}
-	if t.opts.OnEdit != nil {
-		t.opts.OnEdit(ed.report())
-	}
+	t.report(req.Context(), ed.report())
 	resp, err := next(out)
 	if err != nil || !t.opts.Results.active() {
 		return resp, err

@@ -56,14 +56,12 @@ type apiErrorBody struct {
 
 // refuse answers req with e as the API would, and reports it.
 func (t *transport) refuse(req *http.Request, e *RequestError, rep ...EditReport) *http.Response {
-	if t.opts.OnEdit != nil {
-		r := EditReport{Refused: e}
-		if len(rep) > 0 {
-			r = rep[0]
-			r.Refused = e
-		}
-		t.opts.OnEdit(r)
+	r := EditReport{Refused: e}
+	if len(rep) > 0 {
+		r = rep[0]
+		r.Refused = e
 	}
+	t.report(req.Context(), r)
 	var doc apiErrorBody
 	doc.Error.Message = "imgprep: " + e.Message
 	doc.Error.Type = "invalid_request_error"
