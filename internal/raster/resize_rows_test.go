@@ -7,9 +7,9 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/imgprep/imgprep/internal/raster"
+	"github.com/imgprep/imgprep/internal/testimg"
 )
 
 // filler copies a finished image into a blank one of the same layout, in
@@ -182,21 +182,7 @@ func TestResizeRowsError(t *testing.T) {
 			}
 		}
 	}
-	waitGoroutines(t, before)
-}
-
-// waitGoroutines waits (up to 5 s) for the goroutine count to come back to
-// at most n.
-func waitGoroutines(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testimg.WaitGoroutines(t, before)
 }
 
 // TestResizeRowsIntoDone checks ResizeRowsInto's done reports: n only

@@ -1,6 +1,6 @@
 // Package testimg builds small test images: EXIF-oriented JPEGs with
-// markers, incompressible noise, and helpers to compare pixels. For tests
-// only.
+// markers, incompressible noise, and helpers to compare pixels; and
+// WaitGoroutines, for tests of code that starts goroutines. For tests only.
 package testimg
 
 import (
@@ -11,7 +11,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 )
 
 // MarkerImage returns an upright w x h image: mid-grey with a red block in
@@ -140,4 +142,19 @@ func DecodePNG(t testing.TB, b []byte) *image.NRGBA {
 		}
 	}
 	return out
+}
+
+// WaitGoroutines waits (up to 5 s) for the number of goroutines to come
+// back to at most n, and fails t with every goroutine's stack if it does
+// not: a streamed decode or resize must not leave goroutines behind.
+func WaitGoroutines(t testing.TB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want <= %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
