@@ -25,12 +25,12 @@ func join(lo, hi int64) uint64 {
 //
 // pack and pack4 replaced per-type copies (pack8, pack16, pack8x4,
 // pack16x4). uint8 and uint16 are different GC shapes, so each type gets
-// its own compiled body, whose loops are the copies' instruction for
-// instruction; a call (one per row) also passes a dictionary. What
+// its own compiled body, whose loops are the copies' instructions (bar
+// alignment padding); a call (one per row) also passes a dictionary. What
 // BenchmarkPack does see, up to +-50% for one kernel between two builds,
 // follows where the linker puts the loops (one straddling a 64-byte line
-// is slower on the development machine): typed copies at new addresses
-// moved by as much, and Resize's CPU time did not move (see the commit).
+// is slower on the development machine): the typed copies, rebuilt at new
+// addresses, moved by as much, and Resize's CPU time did not move.
 type sample interface{ uint8 | uint16 }
 
 // pack packs two rows of samples (b may be nil: zero lane).
