@@ -1,6 +1,7 @@
 package mask
 
 import (
+	"cmp"
 	"image"
 	"math"
 	"slices"
@@ -116,15 +117,7 @@ func merge(sp []span) []span {
 	if len(sp) < 2 {
 		return sp
 	}
-	slices.SortFunc(sp, func(u, v span) int {
-		switch {
-		case u.a < v.a:
-			return -1
-		case u.a > v.a:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(sp, func(u, v span) int { return cmp.Compare(u.a, v.a) })
 	out := sp[:1]
 	for _, s := range sp[1:] {
 		last := &out[len(out)-1]

@@ -48,23 +48,9 @@ func FromAlpha(img image.Image) *image.Alpha {
 	w := b.Dx()
 	switch s := img.(type) {
 	case *image.NRGBA:
-		for y := range b.Dy() {
-			src := s.Pix[y*s.Stride:]
-			dst := m.Pix[y*w : (y+1)*w]
-			for x := range dst {
-				dst[x] = src[4*x+3]
-			}
-		}
-		return m
+		return alpha4(m, s.Pix, s.Stride)
 	case *image.RGBA:
-		for y := range b.Dy() {
-			src := s.Pix[y*s.Stride:]
-			dst := m.Pix[y*w : (y+1)*w]
-			for x := range dst {
-				dst[x] = src[4*x+3]
-			}
-		}
-		return m
+		return alpha4(m, s.Pix, s.Stride)
 	case *image.Alpha:
 		return clone(s)
 	}
@@ -78,6 +64,21 @@ func FromAlpha(img image.Image) *image.Alpha {
 		for x := range w {
 			_, _, _, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
 			m.Pix[y*w+x] = uint8(a >> 8)
+		}
+	}
+	return m
+}
+
+// alpha4 copies into m (Rect at the origin) the alpha bytes of rows of
+// 4-byte pixels with alpha last (NRGBA, RGBA: the alpha channel has the same
+// value either way) and returns m.
+func alpha4(m *image.Alpha, pix []uint8, stride int) *image.Alpha {
+	w := m.Rect.Dx()
+	for y := range m.Rect.Dy() {
+		src := pix[y*stride:]
+		dst := m.Pix[y*w : (y+1)*w]
+		for x := range dst {
+			dst[x] = src[4*x+3]
 		}
 	}
 	return m

@@ -1,6 +1,7 @@
 package mask
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -93,15 +94,7 @@ func (p Polygon) spans(y float64, dst []span) []span {
 		}
 		xs = append(xs, crossing{a.X + (y-a.Y)*(b.X-a.X)/(b.Y-a.Y), dir})
 	}
-	slices.SortFunc(xs, func(u, v crossing) int {
-		switch {
-		case u.x < v.x:
-			return -1
-		case u.x > v.x:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(xs, func(u, v crossing) int { return cmp.Compare(u.x, v.x) })
 	wind := 0
 	for _, c := range xs {
 		before := wind

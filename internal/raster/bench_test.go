@@ -79,8 +79,35 @@ func dstSize(img image.Image, n int) (int, int) {
 	return max(1, b.Dx()*n/b.Dy()), n
 }
 
-func benchResize(b *testing.B, resize func(image.Image, int, int) image.Image, sizes ...int) {
+// bench16Sources returns 16-bit versions of the opaque NRGBA and the Gray
+// sources (image/png's types for 16-bit RGB and grey files), which go
+// through the converted-row path.
+func bench16Sources(b *testing.B) []benchSrc {
+	var out []benchSrc
 	for _, s := range benchSources(b) {
+		switch m := s.img.(type) {
+		case *image.NRGBA:
+			if s.name != "nrgba-opaque-12mp" {
+				continue
+			}
+			d := image.NewRGBA64(m.Rect)
+			for i, v := range m.Pix {
+				d.Pix[2*i], d.Pix[2*i+1] = v, v
+			}
+			out = append(out, benchSrc{"rgba64-12mp", d})
+		case *image.Gray:
+			d := image.NewGray16(m.Rect)
+			for i, v := range m.Pix {
+				d.Pix[2*i], d.Pix[2*i+1] = v, v
+			}
+			out = append(out, benchSrc{"gray16-12mp", d})
+		}
+	}
+	return out
+}
+
+func benchResize(b *testing.B, srcs []benchSrc, resize func(image.Image, int, int) image.Image, sizes ...int) {
+	for _, s := range srcs {
 		for _, n := range sizes {
 			w, h := dstSize(s.img, n)
 			b.Run("src="+s.name+"/dst="+itoa(n), func(b *testing.B) {
@@ -97,12 +124,19 @@ func benchResize(b *testing.B, resize func(image.Image, int, int) image.Image, s
 
 // BenchmarkResize: 12 MP sources to a long side of 1024 and 2048.
 func BenchmarkResize(b *testing.B) {
-	benchResize(b, func(img image.Image, w, h int) image.Image { return raster.Resize(img, w, h) }, 1024, 2048)
+	benchResize(b, benchSources(b), resize, 1024, 2048)
 }
+
+// BenchmarkResize16: 16-bit 12 MP sources to a long side of 1024.
+func BenchmarkResize16(b *testing.B) {
+	benchResize(b, bench16Sources(b), resize, 1024)
+}
+
+func resize(img image.Image, w, h int) image.Image { return raster.Resize(img, w, h) }
 
 // BenchmarkResizeImaging is the reference: imaging.Resize with Lanczos.
 func BenchmarkResizeImaging(b *testing.B) {
-	benchResize(b, func(img image.Image, w, h int) image.Image {
+	benchResize(b, benchSources(b), func(img image.Image, w, h int) image.Image {
 		return imaging.Resize(img, w, h, imaging.Lanczos)
 	}, 1024)
 }

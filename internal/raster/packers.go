@@ -27,21 +27,17 @@ func (c *rowCache) reset(s *source) {
 	}
 }
 
-func (c *rowCache) row8(y int) []uint8 {
-	s := y & 1
-	b := c.b8[s][:c.src.w*c.src.ch]
-	if c.y[s] != y {
-		c.src.conv8(y, b)
-		c.y[s] = y
-	}
-	return b
-}
+func (c *rowCache) row8(y int) []uint8 { return cachedRow(c, &c.b8, c.src.conv8, y) }
 
-func (c *rowCache) row16(y int) []uint16 {
+func (c *rowCache) row16(y int) []uint16 { return cachedRow(c, &c.b16, c.src.conv16, y) }
+
+// cachedRow returns source row y converted by conv, from c's buffers bufs
+// (a source has one converter, so c.y serves both widths).
+func cachedRow[T sample](c *rowCache, bufs *[2][]T, conv func(int, []T), y int) []T {
 	s := y & 1
-	b := c.b16[s][:c.src.w*c.src.ch]
+	b := bufs[s][:c.src.w*c.src.ch]
 	if c.y[s] != y {
-		c.src.conv16(y, b)
+		conv(y, b)
 		c.y[s] = y
 	}
 	return b
@@ -55,7 +51,7 @@ func direct8(pix []uint8, stride, w int) packFunc {
 		if y1 >= 0 {
 			b = pix[y1*stride : y1*stride+w]
 		}
-		pack8(dst[:w], a, b)
+		pack(dst[:w], a, b)
 	}
 }
 
@@ -67,7 +63,7 @@ func direct8x4(pix []uint8, stride, w, ch int) packFunc {
 		if y1 >= 0 {
 			b = pix[y1*stride+ch : y1*stride+4*w]
 		}
-		pack8x4(dst[:w], a, b)
+		pack4(dst[:w], a, b)
 	}
 }
 
@@ -111,7 +107,7 @@ func cached8x4(w, ch int) packFunc {
 		if y1 >= 0 {
 			b = c.row8(y1)[ch:]
 		}
-		pack8x4(dst[:w], a, b)
+		pack4(dst[:w], a, b)
 	}
 }
 
@@ -127,9 +123,9 @@ func cached16(w, n, ch int) packFunc {
 			if b != nil {
 				b = b[:w]
 			}
-			pack16(dst[:w], a[:w], b)
+			pack(dst[:w], a[:w], b)
 			return
 		}
-		pack16x4(dst[:w], a, b)
+		pack4(dst[:w], a, b)
 	}
 }
