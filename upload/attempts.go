@@ -14,7 +14,7 @@ func (c *client) retry(ctx context.Context, call wire.Call, try func(context.Con
 	p := c.cfg.Retry
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return attempt - 1, ctxErr(ctx, "upload: "+call.Method+" "+redactURL(call.URL), nil)
+			return attempt - 1, ctxErr(ctx, call.Method+" "+redactURL(call.URL), nil)
 		}
 		retry, err := try(ctx)
 		if err == nil {
@@ -43,7 +43,7 @@ func (c *client) retry(ctx context.Context, call wire.Call, try func(context.Con
 			c.onMu.Unlock()
 		}
 		if c.sleep(ctx, wait) != nil || ctx.Err() != nil {
-			return attempt, ctxErr(ctx, fmt.Sprintf("upload: %s %s: stopped waiting to retry (attempt %d failed)", call.Method, redactURL(call.URL), attempt), err)
+			return attempt, ctxErr(ctx, fmt.Sprintf("%s %s: stopped waiting to retry (attempt %d failed)", call.Method, redactURL(call.URL), attempt), err)
 		}
 	}
 }

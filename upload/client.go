@@ -109,7 +109,7 @@ func (c *client) newRequest(ctx context.Context, call wire.Call, auth bool) (*ht
 	}
 	req, err := http.NewRequestWithContext(ctx, method, call.URL, body)
 	if err != nil {
-		return nil, errorf(ErrInvalidRequest, "upload: %s", c.cfg.redact(err.Error()))
+		return nil, errorf(ErrInvalidRequest, "%s", c.cfg.redact(err.Error()))
 	}
 	if call.Body != nil {
 		b := call.Body
@@ -232,14 +232,14 @@ func (c *client) roundTrip(ctx context.Context, call wire.Call, o callOpts, hand
 	}
 	data, err := readCapped(body, o.max)
 	if err != nil && errors.Is(err, errTooLarge) {
-		return nil, false, errorf(o.failKind(), "upload: %s %s: response body exceeds %d bytes", call.Method, redactURL(call.URL), o.max)
+		return nil, false, errorf(o.failKind(), "%s %s: response body exceeds %d bytes", call.Method, redactURL(call.URL), o.max)
 	}
 	if err != nil && (ctx.Err() != nil || context.Cause(actx) == errAttemptTimeout) {
 		return nil, ctx.Err() == nil, c.transportErr(ctx, actx, call, o, "reading the response", err)
 	}
 	if err != nil {
 		return nil, false, &kindError{kind: o.failKind(), cause: err,
-			msg: fmt.Sprintf("upload: %s %s: truncated response body after %d bytes: %s", call.Method, redactURL(call.URL), len(data), c.cfg.redact(err.Error()))}
+			msg: fmt.Sprintf("%s %s: truncated response body after %d bytes: %s", call.Method, redactURL(call.URL), len(data), c.cfg.redact(err.Error()))}
 	}
 	return &wire.Reply{StatusCode: resp.StatusCode, Header: resp.Header, Body: data}, false, nil
 }

@@ -88,7 +88,7 @@ func (c *client) download(ctx context.Context, raw string) ([]byte, error) {
 		if err == nil {
 			scheme = strconv.Quote(u.Scheme)
 		}
-		return nil, errorf(ErrDownload, "upload: result URL %s has a %s scheme; only http and https are downloaded", redactURL(raw), scheme)
+		return nil, errorf(ErrDownload, "result URL %s has a %s scheme; only http and https are downloaded", redactURL(raw), scheme)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.DownloadTimeout)
 	defer cancel()
@@ -106,7 +106,7 @@ func (c *client) download(ctx context.Context, raw string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) == 0 {
-		return nil, errorf(ErrDownload, "upload: %s: empty body", redactURL(raw))
+		return nil, errorf(ErrDownload, "%s: empty body", redactURL(raw))
 	}
 	return data, nil
 }

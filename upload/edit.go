@@ -32,7 +32,7 @@ func (c *client) EditCall(req *Request, enc Encoding, q url.Values) (wire.Call, 
 		ct, body, err = c.BuildJSON(req, enc)
 	}
 	if err != nil {
-		return wire.Call{}, &kindError{kind: ErrInvalidRequest, cause: err, msg: "upload: encoding the request: " + err.Error()}
+		return wire.Call{}, &kindError{kind: ErrInvalidRequest, cause: err, msg: "encoding the request: " + err.Error()}
 	}
 	return wire.Call{Method: http.MethodPost, URL: c.URL(editPath, q), ContentType: ct, Body: body}, nil
 }
@@ -74,9 +74,9 @@ func (c *client) Stream(ctx context.Context, call wire.Call, onPartial func(Part
 			body, err := readCapped(hr.Body, c.cfg.MaxResponseBytes)
 			if err != nil {
 				if errors.Is(err, errTooLarge) {
-					return errorf(ErrMalformedResponse, "upload: response body exceeds %d bytes", c.cfg.MaxResponseBytes)
+					return errorf(ErrMalformedResponse, "response body exceeds %d bytes", c.cfg.MaxResponseBytes)
 				}
-				return &kindError{kind: ErrMalformedResponse, cause: err, msg: "upload: truncated response body: " + c.cfg.redact(err.Error())}
+				return &kindError{kind: ErrMalformedResponse, cause: err, msg: "truncated response body: " + c.cfg.redact(err.Error())}
 			}
 			resp, err = c.Result(ctx, body)
 			return err

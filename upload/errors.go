@@ -62,29 +62,15 @@ const prefix = "upload: "
 // only and is never printed again.
 type kindError struct {
 	kind  error
-	msg   string // the whole message, prefix included
+	msg   string // the message without the "upload: " prefix
 	cause error
 }
 
-func (e *kindError) Error() string { return e.msg }
+// Error returns "upload: " + Detail.
+func (e *kindError) Error() string { return prefix + e.msg }
 
 // Detail returns the message without the "upload: " prefix.
-func (e *kindError) Detail() string { return withoutPrefix(e.msg) }
-
-// Detail returns the message without the "upload: " prefix.
-func (e *ParamError) Detail() string { return withoutPrefix(e.Error()) }
-
-// withoutPrefix is transitional. The messages of kindError's constructors
-// outside this file and download.go (attempts.go, client.go, edit.go,
-// neterr.go, response.go, sse.go, validate.go) and of ParamError.Error
-// (validate.go) are written with the prefix in them, so it is cut off here,
-// the one place that knows the convention. Once they keep the detail as a
-// field of its own and Error adds the prefix, Detail becomes a field read
-// and this goes.
-func withoutPrefix(msg string) string {
-	d, _ := strings.CutPrefix(msg, prefix)
-	return d
-}
+func (e *kindError) Detail() string { return e.msg }
 
 func (e *kindError) Unwrap() []error {
 	if e.cause != nil {

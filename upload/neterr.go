@@ -41,10 +41,10 @@ func (c *client) transportErr(ctx, actx context.Context, call wire.Call, o callO
 	}
 	switch {
 	case ctx.Err() != nil:
-		return ctxErr(ctx, "upload: "+where, nil)
+		return ctxErr(ctx, where, nil)
 	case context.Cause(actx) == errAttemptTimeout:
 		return &kindError{kind: ErrTimeout, cause: context.DeadlineExceeded,
-			msg: fmt.Sprintf("upload: %s: nothing received for %s (attempt timeout)", where, o.timeout)}
+			msg: fmt.Sprintf("%s: nothing received for %s (attempt timeout)", where, o.timeout)}
 	}
 	kind := ErrNetwork
 	var ne interface{ Timeout() bool }
@@ -53,7 +53,7 @@ func (c *client) transportErr(ctx, actx context.Context, call wire.Call, o callO
 	} else if o.kind != nil {
 		kind = o.kind
 	}
-	return &kindError{kind: kind, cause: err, msg: "upload: " + where + ": " + c.cfg.redact(stripURLError(err))}
+	return &kindError{kind: kind, cause: err, msg: where + ": " + c.cfg.redact(stripURLError(err))}
 }
 
 // stripURLError drops the *url.Error prefix (method and URL, already

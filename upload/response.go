@@ -95,12 +95,12 @@ func parseResponse(body []byte) (*Response, error) {
 	var w wireResponse
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, &kindError{kind: ErrMalformedResponse, cause: err,
-			msg: fmt.Sprintf("upload: response is not valid JSON (%d bytes, starts %q): %v", len(body), snippet(body, 60), err)}
+			msg: fmt.Sprintf("response is not valid JSON (%d bytes, starts %q): %v", len(body), snippet(body, 60), err)}
 	}
 	var items []wireImage
 	if len(w.Data) > 0 && w.Data[0] == '[' {
 		if err := json.Unmarshal(w.Data, &items); err != nil {
-			return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "upload: response data: " + err.Error()}
+			return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "response data: " + err.Error()}
 		}
 	}
 	if len(items) == 0 && len(w.Result) > 0 && w.Result[0] == '{' {
@@ -121,7 +121,7 @@ func parseResponse(body []byte) (*Response, error) {
 		if it.B64JSON != "" {
 			data, err := wire.DecodeBase64(it.B64JSON)
 			if err != nil {
-				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: fmt.Sprintf("upload: data[%d].b64_json: %v", i, err)}
+				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: fmt.Sprintf("data[%d].b64_json: %v", i, err)}
 			}
 			img.Data, img.Format = data, codecs.Sniff(data)
 		} else if img.URL == "" {
@@ -131,9 +131,9 @@ func parseResponse(body []byte) (*Response, error) {
 	}
 	if len(resp.Images) == 0 {
 		if w.TaskID != "" {
-			return nil, errorf(ErrNoImage, "upload: the server answered with async task %q and no image; use the async-task uploader", w.TaskID)
+			return nil, errorf(ErrNoImage, "the server answered with async task %q and no image; use the async-task uploader", w.TaskID)
 		}
-		return nil, errorf(ErrNoImage, "upload: the response carries no image (%d data entries)", len(items))
+		return nil, errorf(ErrNoImage, "the response carries no image (%d data entries)", len(items))
 	}
 	return resp, nil
 }

@@ -86,7 +86,7 @@ func (s *sseReader) readLine(used int64) ([]byte, error) {
 	for {
 		chunk, err := s.r.ReadSlice('\n')
 		if used+int64(len(line)+len(chunk)) > s.max+16 {
-			return nil, errorf(ErrMalformedResponse, "upload: stream event exceeds %d bytes", s.max)
+			return nil, errorf(ErrMalformedResponse, "stream event exceeds %d bytes", s.max)
 		}
 		line = append(line, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -135,7 +135,7 @@ func readStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 			if errors.As(err, &ke) {
 				return nil, err
 			}
-			return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "upload: reading the stream: " + Redact(err.Error())}
+			return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "reading the stream: " + Redact(err.Error())}
 		}
 		if string(bytes.TrimSpace(ev.Data)) == "[DONE]" {
 			break
@@ -143,7 +143,7 @@ func readStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 		var se streamEvent
 		if err := jsonUnmarshal(ev.Data, &se); err != nil {
 			return nil, &kindError{kind: ErrMalformedResponse, cause: err,
-				msg: fmt.Sprintf("upload: stream event %q is not valid JSON (%d bytes): %v", ev.Name, len(ev.Data), err)}
+				msg: fmt.Sprintf("stream event %q is not valid JSON (%d bytes): %v", ev.Name, len(ev.Data), err)}
 		}
 		name := ev.Name
 		if name == "" || name == "message" {
@@ -158,7 +158,7 @@ func readStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 		case strings.HasSuffix(name, ".partial_image"):
 			data, err := wire.DecodeBase64(se.B64JSON)
 			if err != nil {
-				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: fmt.Sprintf("upload: partial image %d: %v", se.PartialImageIndex, err)}
+				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: fmt.Sprintf("partial image %d: %v", se.PartialImageIndex, err)}
 			}
 			partials++
 			if onPartial != nil {
@@ -168,7 +168,7 @@ func readStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 		case strings.HasSuffix(name, ".completed"):
 			data, err := wire.DecodeBase64(se.B64JSON)
 			if err != nil {
-				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "upload: completed image: " + err.Error()}
+				return nil, &kindError{kind: ErrMalformedResponse, cause: err, msg: "completed image: " + err.Error()}
 			}
 			if resp == nil {
 				resp = &Response{}
@@ -183,7 +183,7 @@ func readStream(r io.Reader, maxEventBytes int64, onPartial func(PartialImage)) 
 		}
 	}
 	if resp == nil {
-		return nil, errorf(ErrMalformedResponse, "upload: the stream ended without an image_edit.completed event (%d partial images)", partials)
+		return nil, errorf(ErrMalformedResponse, "the stream ended without an image_edit.completed event (%d partial images)", partials)
 	}
 	return resp, nil
 }

@@ -33,12 +33,15 @@ type ParamError struct {
 
 // Error returns e.g. `upload: model gpt-image-1 does not accept parameter
 // "response_format"`.
-func (e *ParamError) Error() string {
+func (e *ParamError) Error() string { return prefix + e.Detail() }
+
+// Detail returns the message without the "upload: " prefix.
+func (e *ParamError) Detail() string {
 	var b strings.Builder
 	if e.Value == "" {
-		fmt.Fprintf(&b, "upload: model %s does not accept parameter %q", e.Model, e.Param)
+		fmt.Fprintf(&b, "model %s does not accept parameter %q", e.Model, e.Param)
 	} else {
-		fmt.Fprintf(&b, "upload: model %s does not accept %s=%q", e.Model, e.Param, e.Value)
+		fmt.Fprintf(&b, "model %s does not accept %s=%q", e.Model, e.Param, e.Value)
 	}
 	if e.Reason != "" {
 		b.WriteString(": " + e.Reason)
@@ -54,7 +57,7 @@ func (e *ParamError) Unwrap() error { return ErrInvalidRequest }
 
 // invalid returns an ErrInvalidRequest error with its own message.
 func invalid(format string, args ...any) error {
-	return &kindError{kind: ErrInvalidRequest, msg: "upload: " + fmt.Sprintf(format, args...)}
+	return &kindError{kind: ErrInvalidRequest, msg: fmt.Sprintf(format, args...)}
 }
 
 // reserved are body fields the request builds itself; Extra may not set them.
@@ -83,7 +86,7 @@ func (r *Request) Validate(p *model.Profile, enc Encoding) error {
 	if p == nil {
 		var err error
 		if p, err = model.Lookup(r.Model); err != nil {
-			return &kindError{kind: ErrInvalidRequest, msg: "upload: " + Redact(err.Error()), cause: err}
+			return &kindError{kind: ErrInvalidRequest, msg: Redact(err.Error()), cause: err}
 		}
 	}
 	if enc < Multipart || enc > RelayJSON {
