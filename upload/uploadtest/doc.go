@@ -19,7 +19,10 @@
 //
 // Faults (429 with Retry-After, 5xx, slow responses, truncated bodies,
 // malformed JSON, connection resets) are queued with Inject or requested per
-// request with the X-Fake-Fault header.
+// request with the X-Fake-Fault header. Options.MaxInFlight makes it a
+// rate-limited relay (429 with Retry-After above a concurrency cap) and
+// Options.FailEvery adds a periodic 5xx; PeakInFlight and
+// RecordedRequest.Status tell a test what the clients did and got.
 //
 // Routes, relative to the server root (Server.URL is root + "/v1"):
 //

@@ -32,6 +32,10 @@ type RecordedRequest struct {
 	// Extra lists field names that are not API parameters of any known
 	// model (relay additions): accepted and recorded, otherwise ignored.
 	Extra []string
+	// Status is the status of an edit's answer once it was sent in full
+	// (200 for a served edit, 429, 503, ...); 0 while the edit is being
+	// handled, and for an answer that was reset, cut or abandoned.
+	Status int
 }
 
 // RecordedFile describes one uploaded image or mask.
@@ -117,11 +121,12 @@ func redactFields(fields map[string][]string, key string) map[string][]string {
 	return out
 }
 
-// record appends rec to the request log.
-func (h *Handler) record(rec RecordedRequest) {
+// record appends rec to the request log and returns its index.
+func (h *Handler) record(rec RecordedRequest) int {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.reqs = append(h.reqs, rec)
-	h.mu.Unlock()
+	return len(h.reqs) - 1
 }
 
 // Requests returns a copy of every request received so far, in arrival

@@ -45,6 +45,21 @@ type Options struct {
 	// profile lists (256, 512, 1024). The real API takes any square, so
 	// this is off by default.
 	StrictSquareSides bool
+	// MaxInFlight, when > 0, makes the server a rate-limited relay: an edit
+	// arriving while MaxInFlight edits are already being handled is read,
+	// recorded and answered 429 rate_limit_exceeded with RateLimitRetryAfter.
+	MaxInFlight int
+	// RateLimitRetryAfter is the wait those 429s ask for: whole seconds go
+	// out as "Retry-After: N" alone (as many relays send it); a fraction of
+	// a second as Retry-After rounded up plus the exact Retry-After-Ms.
+	// 0 means 1 s.
+	RateLimitRetryAfter time.Duration
+	// FailEvery, when > 0, answers every FailEvery-th edit that passes the
+	// MaxInFlight cap with FailStatus instead of handling it: the periodic
+	// 5xx of an overloaded upstream.
+	FailEvery int
+	// FailStatus is the status of the FailEvery answers; 0 means 503.
+	FailStatus int
 }
 
 // Handler is the fake API as an http.Handler, safe for concurrent use.
@@ -59,6 +74,7 @@ type Handler struct {
 	files   map[string]storedFile
 	fileIDs []string // insertion order, for eviction
 	seq     uint64
+	load    load
 }
 
 // NewHandler returns the fake API for opts, with defaults filled in.
@@ -117,13 +133,20 @@ func (h *Handler) handleNotFound(w http.ResponseWriter, r *http.Request) {
 		Message: "Invalid URL (" + r.Method + " " + r.URL.Path + ")"})
 }
 
-// handleEdit is POST /v1/images/edits: read and record the request, then
-// apply its fault (delay, reset, fault response), then auth, validate,
-// edit and answer (sync JSON, async task or SSE stream). Faults thus win
-// over auth and validation errors.
+// handleEdit is POST /v1/images/edits: count it in (Options.MaxInFlight,
+// FailEvery), read and record the request, then apply its fault (delay,
+// reset, fault response; a queued or header fault before the rate-limited
+// mode's), then auth, validate, edit and answer (sync JSON, async task or
+// SSE stream). Faults thus win over auth and validation errors.
 func (h *Handler) handleEdit(w http.ResponseWriter, r *http.Request) {
+	limited, done := h.admit()
+	defer done()
 	rec := newRecord(r, h.opts.APIKey)
 	fault, ferr := h.nextFault(r)
+	latency := h.opts.Latency
+	if ferr == nil && limited.answer(&fault) {
+		latency = 0 // the relay's own 429 or 5xx comes at once
+	}
 	req, perr := h.parseBody(w, r)
 	drain(r)
 	rec.JSON, rec.Extra = req.JSON, extraFields(req)
@@ -133,8 +156,11 @@ func (h *Handler) handleEdit(w http.ResponseWriter, r *http.Request) {
 			rec.Files = append(rec.Files, recordFile(f))
 		}
 	}
-	h.record(rec)
-	if !sleep(r.Context(), h.opts.Latency+fault.Delay) {
+	i := h.record(rec)
+	sw := &statusWriter{ResponseWriter: w, h: h, i: i}
+	w = sw
+	defer sw.aborted()
+	if !sleep(r.Context(), latency+fault.Delay) {
 		return
 	}
 	switch {
