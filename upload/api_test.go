@@ -26,7 +26,7 @@ var userAPI = []string{
 	"JSONDriver", "Jitter", "JitterEqual", "JitterFull", "JitterNone", "MaxDataURLBytes", "Multipart",
 	"MultipartDriver", "MultipartOptions", "Open", "ParamError", "ParamError.Detail", "ParamError.Error", "ParamError.Unwrap",
 	"PartialImage", "Previewer", "Redact", "Register", "RelayJSON", "RelayJSONDriver", "Request",
-	"Request.Validate", "Response", "RetryEvent", "RetryPolicy", "RetryPolicy.Backoff", "StreamDriver",
+	"Request.Validate", "Response", "RetryEvent", "Retryable", "RetryPolicy", "RetryPolicy.Backoff", "StreamDriver",
 	"Uploader", "Usage",
 }
 

@@ -14,9 +14,13 @@ import (
 
 // transportRetryable reports whether a transport failure may be retried.
 func (c *client) transportRetryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
+	return ctx.Err() == nil && transportCauseRetryable(err)
+}
+
+// transportCauseRetryable reports whether a transport failure is of a
+// kind that may pass on a retry: not a certificate, not a refused
+// redirect.
+func transportCauseRetryable(err error) bool {
 	var (
 		cv *tls.CertificateVerificationError
 		ua x509.UnknownAuthorityError
