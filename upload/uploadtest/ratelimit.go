@@ -73,30 +73,37 @@ func (h *Handler) PeakInFlight() int {
 	return h.load.peak
 }
 
-// statusWriter notes in the request log the status of an answer sent in
-// full (see RecordedRequest.Status).
+// statusWriter notes in the request log the status of an edit's answer
+// as its headers go out (a client cannot have read the answer before),
+// and takes it back when the answer is cut (see RecordedRequest.Status).
 type statusWriter struct {
 	http.ResponseWriter
 	h      *Handler
 	i      int // index in h.reqs
 	status int
-	failed bool
+}
+
+func (w *statusWriter) set(code int) {
+	w.h.mu.Lock()
+	w.h.reqs[w.i].Status = code
+	w.h.mu.Unlock()
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if w.status == 0 && code >= 200 {
 		w.status = code
+		w.set(code)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	n, err := w.ResponseWriter.Write(b)
 	if err != nil {
-		w.failed = true
+		w.set(0)
 	}
 	return n, err
 }
@@ -104,16 +111,11 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach Flush and Hijack.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// aborted is deferred by the handler: it records the status, or nothing
-// for an answer that was cut (the abort panic goes on).
+// aborted is deferred by the handler: an answer cut by the abort panic
+// records 0 (and the panic goes on).
 func (w *statusWriter) aborted() {
 	if p := recover(); p != nil {
+		w.set(0)
 		panic(p)
 	}
-	if w.status == 0 || w.failed {
-		return
-	}
-	w.h.mu.Lock()
-	w.h.reqs[w.i].Status = w.status
-	w.h.mu.Unlock()
 }

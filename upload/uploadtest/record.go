@@ -32,9 +32,9 @@ type RecordedRequest struct {
 	// Extra lists field names that are not API parameters of any known
 	// model (relay additions): accepted and recorded, otherwise ignored.
 	Extra []string
-	// Status is the status of an edit's answer once it was sent in full
-	// (200 for a served edit, 429, 503, ...); 0 while the edit is being
-	// handled, and for an answer that was reset, cut or abandoned.
+	// Status is the status of an edit's answer (200 for a served edit,
+	// 429, 503, ...), set as its headers go out; 0 before, and for an
+	// answer that was reset, cut or abandoned.
 	Status int
 }
 
