@@ -19,9 +19,14 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlagSet("edit", env.stderr)
 	var f editFlags
 	f.register(fs)
+	var bf batchFlags
+	bf.register(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErr(err)
+	}
+	if code, ok := batchHook(ctx, env, fs, &f, &bf, files); ok {
+		return code
 	}
 	p, opts, err := f.prep.resolve(env)
 	if err != nil {

@@ -158,7 +158,8 @@ func (r *batchReporter) result(spec *batchSpec, res imgprep.BatchResult) {
 		r.sent++
 	case imgprep.BatchError:
 		r.failed++
-		r.line(fmt.Sprintf("imgprep: %s: %s: %s", spec.label(), res.Category, shortErr(res.Err, 1000)))
+		msg := strings.TrimPrefix(shortErr(res.Err, 1000), spec.label()+": ") // an input error names its file
+		r.line(fmt.Sprintf("imgprep: %s: %s: %s", spec.label(), res.Category, msg))
 	}
 	for _, w := range res.Warnings {
 		r.line(fmt.Sprintf("imgprep: %s: warning: %s", spec.label(), w))
