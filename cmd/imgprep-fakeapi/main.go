@@ -2,6 +2,7 @@
 // of package uploadtest, for trying imgprep (or any client) offline:
 //
 //	go run ./cmd/imgprep-fakeapi -addr 127.0.0.1:8089 [-key K] [-async] [-url-results] [-models FILE]
+//	    [-max-in-flight N [-retry-after D]] [-fail-every K [-fail-status S]]
 //
 // It prints the base URL (ending in /v1) on the first line of stdout and
 // serves until SIGINT or SIGTERM, then shuts down gracefully. Faults can be
@@ -54,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&o.MaxBodyBytes, "max-body", 0, "request body limit in bytes (0: 64 MiB)")
 	fs.StringVar(&o.MultipartFieldImage, "image-field", "", `only accept this multipart image field ("image" or "image[]"; empty: both)`)
 	fs.BoolVar(&o.StrictSquareSides, "strict-sides", false, "require dall-e-2 inputs to be 256, 512 or 1024 px square")
+	fs.IntVar(&o.MaxInFlight, "max-in-flight", 0, "rate-limited relay: answer 429 to edits above this many at once (0: no cap)")
+	fs.DurationVar(&o.RateLimitRetryAfter, "retry-after", 0, "the wait those 429s ask for (0: 1s)")
+	fs.IntVar(&o.FailEvery, "fail-every", 0, "answer every k-th edit under the cap with -fail-status (0: never)")
+	fs.IntVar(&o.FailStatus, "fail-status", 0, "the status of -fail-every (0: 503)")
 	models := fs.String("models", "", "JSON file of extra model profiles (as 'imgprep models --json' prints), for a relay's own model names")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -20,7 +20,7 @@ func TestRun(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(runCtx, []string{"-addr", "127.0.0.1:0", "-key", "k-123", "-async"}, pw, io.Discard)
+		done <- run(runCtx, []string{"-addr", "127.0.0.1:0", "-key", "k-123", "-async", "-fail-every", "2", "-fail-status", "502"}, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -48,6 +48,17 @@ func TestRun(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized || e.Error.Code != "invalid_api_key" {
 		t.Errorf("bad key: %d %q", resp.StatusCode, e.Error.Code)
+	}
+
+	req, _ = http.NewRequest(http.MethodPost, base+"/images/edits", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("-fail-every 2: the second edit got %d, want 502", resp.StatusCode)
 	}
 
 	req, _ = http.NewRequest(http.MethodGet, base+"/tasks/task_none", nil)
