@@ -74,20 +74,7 @@ func (r *batchReporter) start() {
 	if !r.env.stderrTTY {
 		return
 	}
-	r.wg.Go(func() {
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-r.quit:
-				return
-			case <-t.C:
-				r.mu.Lock()
-				r.draw()
-				r.mu.Unlock()
-			}
-		}
-	})
+	redraw(&r.wg, r.quit, &r.mu, r.draw)
 }
 
 // stop ends the progress line.

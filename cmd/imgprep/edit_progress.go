@@ -45,22 +45,26 @@ func (p *editProgress) start() {
 	if !p.tty {
 		return
 	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
+	redraw(&p.wg, p.quit, &p.mu, p.draw)
+}
+
+// redraw calls draw, under mu, four times a second until quit is closed,
+// on a goroutine counted in wg: a status line's ticker.
+func redraw(wg *sync.WaitGroup, quit <-chan struct{}, mu *sync.Mutex, draw func()) {
+	wg.Go(func() {
 		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
 		for {
 			select {
-			case <-p.quit:
+			case <-quit:
 				return
 			case <-t.C:
-				p.mu.Lock()
-				p.draw()
-				p.mu.Unlock()
+				mu.Lock()
+				draw()
+				mu.Unlock()
 			}
 		}
-	}()
+	})
 }
 
 // stop ends the ticker and finishes the status line with a newline.
