@@ -50,9 +50,9 @@ type BatchOptions struct {
 	// OnRetry, when set, is called before each wait between a job's
 	// attempts.
 	OnRetry func(BatchRetry)
-	// OnResult, when set, receives each job's result as the job ends.
-	// Calls are serialised (with OnRetry's), so it may write a report
-	// line without a lock of its own.
+	// OnResult, when set, receives the result of each job of Run as the
+	// job ends. Calls are serialised (with OnRetry's), so it may write a
+	// report line without a lock of its own.
 	OnResult func(BatchResult)
 	// Sleep waits d or until ctx is done (the backoff between attempts);
 	// nil means a timer of the governor's clock. Tests make it instant.
@@ -126,7 +126,7 @@ type BatchJob struct {
 // Batch.Do (every attempt through the governor), and stores the outputs;
 // a job is never sent again once its outputs are stored. It returns the
 // job's result; Run fills in Index, Key, Inputs, Elapsed, and Status and
-// Category from Err when they are empty.
+// Category from Err where they are empty.
 type BatchFunc func(ctx context.Context, job BatchJob) BatchResult
 
 // Run does the jobs on Workers goroutines, taking each job from the

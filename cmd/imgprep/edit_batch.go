@@ -129,6 +129,7 @@ func batchSpecs(env *cliEnv, fs *flag.FlagSet, f *editFlags, bf *batchFlags, p *
 	} else {
 		var errs []error
 		specs, errs = readManifest(bf.manifest, f.outDir, f.prompt, p.MaxImages)
+		errs = append(errs, checkLineMasks(bf.manifest, specs, p)...)
 		if len(errs) > 0 {
 			for _, err := range errs {
 				fmt.Fprintf(env.stderr, "imgprep: %v\n", err)

@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/imgprep/imgprep/model"
+	"github.com/imgprep/imgprep/pipeline"
 )
 
 // batchSpec is one job of a batch as the command line or a manifest line
@@ -166,4 +169,36 @@ func (s *batchSpec) setKey(flags string) {
 	}
 	fmt.Fprintf(h, "prompt=%q\nline=%s\noutput=%q\n", s.prompt, s.raw, s.output)
 	s.key = hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// checkLineMasks refuses, before anything is sent, the manifest lines
+// whose mask the model cannot take or whose mask file does not decode
+// (each file is decoded once).
+func checkLineMasks(manifest string, specs []batchSpec, p *model.Profile) []error {
+	var errs []error
+	decoded := map[string]error{}
+	for i := range specs {
+		s := &specs[i]
+		if s.mask == nil {
+			continue
+		}
+		if err := pipeline.CheckMask(p); err != nil {
+			errs = append(errs, fmt.Errorf("%s: line %d: mask: %s", manifest, s.line, oneLine(err)))
+			continue
+		}
+		from := s.mask.spec.from
+		if from == "" {
+			continue
+		}
+		err, seen := decoded[from]
+		if !seen {
+			spec := maskSpec{from: from}
+			err = spec.readFile()
+			decoded[from] = err
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: line %d: mask %s: %s", manifest, s.line, from, oneLine(err)))
+		}
+	}
+	return errs
 }

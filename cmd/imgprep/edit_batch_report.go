@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -146,6 +147,9 @@ func (r *batchReporter) result(spec *batchSpec, res imgprep.BatchResult) {
 	case imgprep.BatchError:
 		r.failed++
 		msg := strings.TrimPrefix(shortErr(res.Err, 1000), spec.label()+": ") // an input error names its file
+		if len(spec.images) == 1 {
+			msg = strings.TrimPrefix(msg, filepath.Base(spec.images[0])+": ")
+		}
 		r.line(fmt.Sprintf("imgprep: %s: %s: %s", spec.label(), res.Category, msg))
 	}
 	for _, w := range res.Warnings {

@@ -46,7 +46,7 @@ func batchInputs(t *testing.T, dir string, n int, bad bool) []string {
 func (r *editRun) batch(ctx context.Context, args ...string) (int, []batchLine, batchSummaryLine, string) {
 	r.t.Helper()
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(k string) string { return r.vars[k] }}
+	env := &cliEnv{stdout: &out, stderr: &errb, getenv: func(k string) string { return r.vars[k] }, stderrTTY: r.tty}
 	code := run(ctx, env, append([]string{"edit", "--json"}, args...))
 	if strings.Contains(out.String()+errb.String(), testKey) {
 		r.t.Errorf("the API key leaked")
@@ -277,9 +277,12 @@ func TestEditManifest(t *testing.T) {
 	if byPrompt["first"] != 1 || byPrompt["default"] != 1 || byPrompt["third"] != 1 || len(lines) != 3 || lines[0].Line == 0 {
 		t.Errorf("prompts %v, lines %+v", byPrompt, lines)
 	}
-	bad := writeFile(t, filepath.Join(dir, "bad.jsonl"), []byte(manifest+"\n"+`{"images": ["in-00.jpg"], "output": "../x"}`+"\n"+`{"images": ["nope.jpg"]}`))
+	writeFile(t, filepath.Join(dir, "notamask.png"), []byte("not an image"))
+	bad := writeFile(t, filepath.Join(dir, "bad.jsonl"), []byte(manifest+"\n"+`{"images": ["in-00.jpg"], "output": "../x"}`+"\n"+`{"images": ["nope.jpg"]}`+
+		"\n"+`{"images": ["in-01.jpg"], "mask": "notamask.png", "output": "m"}`))
 	code, _, _, stderr = r.batch(batchCtx(t), "--manifest", bad, "--model", "gpt-image-1", "--prompt", "p", "-o", t.TempDir())
-	if code != exitUsage || !strings.Contains(stderr, "line 4:") || !strings.Contains(stderr, "line 5:") || len(srv.Edits()) != 3 {
+	if code != exitUsage || !strings.Contains(stderr, "line 4:") || !strings.Contains(stderr, "line 5:") || !strings.Contains(stderr, "line 6: mask") ||
+		!strings.Contains(stderr, "3 bad lines") || len(srv.Edits()) != 3 {
 		t.Errorf("bad manifest: exit %d, %d edits\n%s", code, len(srv.Edits()), stderr)
 	}
 	clash := writeFile(t, filepath.Join(dir, "clash.jsonl"), []byte(`{"images": ["in-00.jpg"], "output": "x"}`+"\n"+`{"images": ["in-01.jpg"], "output": "X.png"}`))
@@ -302,6 +305,28 @@ func TestEditEachAuthStops(t *testing.T) {
 	}
 	if n := len(srv.Edits()); n > 3 || sum.NotStarted < 6 {
 		t.Errorf("%d requests sent, %d jobs not started", n, sum.NotStarted)
+	}
+}
+
+// TestEditEachProgressLine: on a terminal one progress line is kept up
+// to date (done/total, in flight and the governor's limit, the rate, the
+// ETA) and ended before the summary.
+func TestEditEachProgressLine(t *testing.T) {
+	_, r := newEditRun(t, uploadtest.Options{Latency: 50 * time.Millisecond})
+	r.tty = true
+	in, out := t.TempDir(), t.TempDir()
+	files := batchInputs(t, in, 3, false)
+	code, _, _, stderr := r.batch(batchCtx(t), append([]string{"--each", "--jobs", "2", "--model", "gpt-image-1", "--prompt", "p", "-o", out}, files...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%q", code, stderr)
+	}
+	for _, want := range []string{"\rimgprep: edit: 1/3 done; ", "in flight (limit 2 of 2)", "/s, ETA ", "3/3 done"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("progress line lacks %q:\n%q", want, stderr)
+		}
+	}
+	if !strings.HasSuffix(stderr, "\n") {
+		t.Errorf("progress line not ended: %q", stderr)
 	}
 }
 
