@@ -72,12 +72,12 @@ type ResultOptions struct {
 	// Restore maps every result back to the first image's original upright
 	// geometry: padding removed, scaled back to the original's size.
 	Restore bool
-	// Format converts results locally (codecs.Unknown keeps the server's
+	// SaveFormat converts results locally (codecs.Unknown keeps the server's
 	// format); the response's output_format is updated.
-	Format codecs.Format
-	// Compression is output_compression applied locally for JPEG and WebP
+	SaveFormat codecs.Format
+	// SaveCompression is output_compression applied locally for JPEG and WebP
 	// (nil = 90 quality).
-	Compression *int
+	SaveCompression *int
 }
 
 // EditReport is what the transport did with one edit request.

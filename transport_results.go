@@ -20,7 +20,7 @@ import (
 const maxResponseBytes = 512 << 20
 
 func (o ResultOptions) active() bool {
-	return o.Restore || o.Format != codecs.Unknown || o.Compression != nil
+	return o.Restore || o.SaveFormat != codecs.Unknown || o.SaveCompression != nil
 }
 
 // finishResponse post-processes the b64_json results of a successful
@@ -59,7 +59,7 @@ func (t *transport) finishJSON(ctx context.Context, data []byte, ed *edit) ([]by
 	if json.Unmarshal(data, &doc) != nil || json.Unmarshal(doc["data"], &items) != nil {
 		return nil, false
 	}
-	o := finish.Options{Restore: t.opts.Results.Restore, Format: t.opts.Results.Format, Compression: t.opts.Results.Compression}
+	o := finish.Options{Restore: t.opts.Results.Restore, SaveFormat: t.opts.Results.SaveFormat, SaveCompression: t.opts.Results.SaveCompression}
 	plan := ed.prepared[0].Plan
 	changed := false
 	var last *finish.Result
@@ -86,7 +86,7 @@ func (t *transport) finishJSON(ctx context.Context, data []byte, ed *edit) ([]by
 		return nil, false
 	}
 	doc["data"], _ = json.Marshal(items)
-	if _, ok := doc["output_format"]; ok || t.opts.Results.Format != codecs.Unknown {
+	if _, ok := doc["output_format"]; ok || t.opts.Results.SaveFormat != codecs.Unknown {
 		doc["output_format"], _ = json.Marshal(last.Format.String())
 	}
 	if _, ok := doc["size"]; ok {

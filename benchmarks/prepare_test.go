@@ -28,7 +28,7 @@ var prepareCases = []struct {
 	{model: "gpt-image-1", in: "jpeg-16mp-o8", opts: pipeline.Options{MaxSide: 1536}},
 	{model: "gpt-image-1", in: "png-4k-screenshot", opts: pipeline.Options{MaxSide: 1536}},
 	{model: "gpt-image-1", in: "png16"},
-	{model: "gpt-image-1", in: "webp-rgba", variant: "force", opts: pipeline.Options{Force: true}},
+	{model: "gpt-image-1", in: "webp-rgba", variant: "force", opts: pipeline.Options{Reencode: true}},
 	{model: "gpt-image-1", in: "passthrough-jpeg", variant: "verify=headers", opts: pipeline.Options{Verify: pipeline.VerifyHeaders}, pass: true},
 	{model: "gpt-image-1", in: "passthrough-jpeg", variant: "verify=decode", pass: true},
 }

@@ -93,7 +93,7 @@ func TestQualityScaledDecode(t *testing.T) {
 			upright := imaging.Clone(full)
 			long := max(full.Bounds().Dx(), full.Bounds().Dy())
 			for _, d := range []int{2, 4, 8} {
-				o := pipeline.Options{MaxSide: long / d, Format: codecs.PNG}
+				o := pipeline.Options{MaxSide: long / d, UploadFormat: codecs.PNG}
 				if v := prepareVsSlow(t, in, data, upright, "gpt-image-1", o); v < minPSNR {
 					t.Errorf("max side %d: PSNR %.2f dB < %d", long/d, v, minPSNR)
 				}

@@ -30,7 +30,7 @@ func ExampleFinish() {
 	answer := prepared.Data // what the server would return, 1024x1024
 	compression := 80
 	res, err := finish.Finish(context.Background(), answer, prepared.Plan, finish.Options{
-		Restore: true, Format: codecs.JPEG, Compression: &compression})
+		Restore: true, SaveFormat: codecs.JPEG, SaveCompression: &compression})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -16,11 +16,11 @@ import (
 // nothing and returns the server's bytes as they are.
 type Options struct {
 	// Restore removes the padding and scales the result back to the
-	// original's upright size (or Size). A crop is undone by pasting the
+	// original's upright size (or RestoreSize). A crop is undone by pasting the
 	// result into Original when it is given.
 	Restore bool
-	// Size, when set, is the restored size instead of the original's.
-	Size pipeline.Size
+	// RestoreSize, when set, is the restored size instead of the original's.
+	RestoreSize pipeline.Size
 	// Composite pastes the edited area onto Original through Mask, so that
 	// every pixel outside the mask (grown by Feather) is the original's.
 	// It implies Restore at the original's size.
@@ -34,14 +34,15 @@ type Options struct {
 	// Feather is the width in original pixels of the soft edge outside
 	// the mask; 0 means one prepared pixel's width (the resampling blur).
 	Feather int
-	// Format is the output format; codecs.Unknown keeps the original's
+	// SaveFormat is the format of the file written (the "save" side of the
+	// vocabulary; the API's output_format is upload.Request.OutputFormat); codecs.Unknown keeps the original's
 	// format when encodable (PNG without an original).
-	Format codecs.Format
-	// Compression is output_compression as the API defines it (0-100,
-	// lower = smaller files) for JPEG and WebP; nil means 100 - 10 (q90).
-	Compression *int
-	// Background is the colour alpha is flattened onto for JPEG (white).
-	Background *color.NRGBA
+	SaveFormat codecs.Format
+	// SaveCompression is output_compression as the API defines it (0-100,
+	// lower = smaller files), applied locally for JPEG and WebP; nil means 100 - 10 (q90).
+	SaveCompression *int
+	// Fill is the colour alpha is flattened onto for JPEG (white).
+	Fill *color.NRGBA
 	// KeepMetadata copies the original JPEG's EXIF (with orientation reset
 	// to 1) and ICC profile into a JPEG output.
 	KeepMetadata bool
@@ -75,7 +76,7 @@ func Finish(ctx context.Context, output []byte, plan *pipeline.Plan, o Options) 
 		return nil, err
 	}
 	format, outFormat := f.outputFormat(), outInfo.Format
-	if !o.Restore && !o.Composite && format == outFormat && o.Compression == nil && !o.KeepMetadata {
+	if !o.Restore && !o.Composite && format == outFormat && o.SaveCompression == nil && !o.KeepMetadata {
 		b := img.Bounds()
 		return &Result{Data: output, Format: outFormat, Width: b.Dx(), Height: b.Dy()}, nil
 	}
@@ -91,8 +92,8 @@ func Finish(ctx context.Context, output []byte, plan *pipeline.Plan, o Options) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if o.Size.W > 0 && o.Size.H > 0 && !o.Composite && (res.Rect.Dx() != o.Size.W || res.Rect.Dy() != o.Size.H) {
-		res = raster.Resize(res, o.Size.W, o.Size.H)
+	if o.RestoreSize.W > 0 && o.RestoreSize.H > 0 && !o.Composite && (res.Rect.Dx() != o.RestoreSize.W || res.Rect.Dy() != o.RestoreSize.H) {
+		res = raster.Resize(res, o.RestoreSize.W, o.RestoreSize.H)
 	}
 	data, err := f.encode(res, format)
 	if err != nil {

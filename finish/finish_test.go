@@ -88,7 +88,7 @@ func TestRestoreCompositeRoundTrip(t *testing.T) {
 	editRect := image.Rect(100, 120, 300, 260) // in the upright 600x400 original
 	f := newFixture(t, editRect)
 	res, err := finish.Finish(context.Background(), f.edit(t), f.plan, finish.Options{
-		Restore: true, Composite: true, Original: f.original, Mask: f.mask, Format: codecs.PNG})
+		Restore: true, Composite: true, Original: f.original, Mask: f.mask, SaveFormat: codecs.PNG})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestCompositeFeatherGrowsOutward(t *testing.T) {
 	const feather = 6
 	f := newFixture(t, image.Rect(100, 120, 300, 260))
 	res, err := finish.Finish(context.Background(), f.edit(t), f.plan, finish.Options{
-		Composite: true, Original: f.original, Mask: f.mask, Feather: feather, Format: codecs.PNG})
+		Composite: true, Original: f.original, Mask: f.mask, Feather: feather, SaveFormat: codecs.PNG})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestCompositeFeatherGrowsOutward(t *testing.T) {
 
 func TestRestoreOnlyRemovesPadding(t *testing.T) {
 	f := newFixture(t, image.Rect(0, 0, 10, 10))
-	res, err := finish.Finish(context.Background(), testimg.EncodePNG(t, f.prepared), f.plan, finish.Options{Restore: true, Format: codecs.PNG})
+	res, err := finish.Finish(context.Background(), testimg.EncodePNG(t, f.prepared), f.plan, finish.Options{Restore: true, SaveFormat: codecs.PNG})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestFormatsAndCompression(t *testing.T) {
 	prepared := testimg.EncodePNG(t, f.prepared) // has transparent padding
 	size := func(format codecs.Format, c *int) (*finish.Result, int) {
 		t.Helper()
-		res, err := finish.Finish(context.Background(), prepared, f.plan, finish.Options{Format: format, Compression: c})
+		res, err := finish.Finish(context.Background(), prepared, f.plan, finish.Options{SaveFormat: format, SaveCompression: c})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func TestFormatsAndCompression(t *testing.T) {
 func TestNothingAskedPassesBytes(t *testing.T) {
 	f := newFixture(t, image.Rect(0, 0, 10, 10))
 	out := f.edit(t)
-	res, err := finish.Finish(context.Background(), out, f.plan, finish.Options{Format: codecs.PNG})
+	res, err := finish.Finish(context.Background(), out, f.plan, finish.Options{SaveFormat: codecs.PNG})
 	if err != nil || !bytes.Equal(res.Data, out) {
 		t.Fatalf("a PNG asked as PNG must come back untouched: %v", err)
 	}
@@ -299,7 +299,7 @@ func TestFinishTypedErrors(t *testing.T) {
 
 func TestKeepMetadataResetsOrientation(t *testing.T) {
 	f := newFixture(t, image.Rect(0, 0, 10, 10))
-	res, err := finish.Finish(context.Background(), f.edit(t), f.plan, finish.Options{Restore: true, Format: codecs.JPEG, Original: f.original, KeepMetadata: true})
+	res, err := finish.Finish(context.Background(), f.edit(t), f.plan, finish.Options{Restore: true, SaveFormat: codecs.JPEG, Original: f.original, KeepMetadata: true})
 	if err != nil {
 		t.Fatal(err)
 	}

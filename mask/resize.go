@@ -15,20 +15,20 @@ func Resize(m *image.Alpha, w, h int) *image.Alpha {
 	if w == sw && h == sh {
 		return clone(m)
 	}
-	return Resample(m, Area{0, 0, float64(sw), float64(sh)}, w, h)
+	return Resample(m, Rect{0, 0, float64(sw), float64(sh)}, w, h)
 }
 
-// Area is a rectangle with fractional edges, [X0, X1) x [Y0, Y1).
-type Area struct{ X0, Y0, X1, Y1 float64 }
+// area is a rectangle by its edges, [X0, X1) x [Y0, Y1).
+type area struct{ X0, Y0, X1, Y1 float64 }
 
-// Resample resamples the area src of m (in pixels from m's top-left
+// Resample resamples the rectangle r of m (in pixels from m's top-left
 // corner; fractional edges allowed, clipped to m) to w x h by area
 // averaging, as Resize does. Cropping and scaling in one pass this way
 // avoids resampling twice.
-func Resample(m *image.Alpha, src Area, w, h int) *image.Alpha {
+func Resample(m *image.Alpha, r Rect, w, h int) *image.Alpha {
 	sw, sh := m.Rect.Dx(), m.Rect.Dy()
 	out := image.NewAlpha(image.Rect(0, 0, max(w, 0), max(h, 0)))
-	src = Area{max(src.X0, 0), max(src.Y0, 0), min(src.X1, float64(sw)), min(src.Y1, float64(sh))}
+	src := area{max(r.X, 0), max(r.Y, 0), min(r.X+r.W, float64(sw)), min(r.Y+r.H, float64(sh))}
 	if w <= 0 || h <= 0 || src.X1 <= src.X0 || src.Y1 <= src.Y0 {
 		return out
 	}

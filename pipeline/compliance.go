@@ -15,8 +15,8 @@ func nonCompliance(info codecs.Info, n int, p *model.Profile, o Options) []strin
 	if !p.Accepts(info.Format) {
 		add("%s input not accepted by %s (accepts %s)", info.Format, p.Name, model.FormatList(p.Formats))
 	}
-	if o.Format != codecs.Unknown && o.Format != info.Format {
-		add("%s output requested", o.Format)
+	if o.UploadFormat != codecs.Unknown && o.UploadFormat != info.Format {
+		add("%s output requested", o.UploadFormat)
 	}
 	if b := o.budget(p); int64(n) > b {
 		add("%d bytes, over the %d-byte budget", n, b)

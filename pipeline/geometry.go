@@ -34,7 +34,7 @@ func newPlan(info codecs.Info, inputBytes int, p *model.Profile, o Options, step
 		Budget:      o.budget(p),
 	}
 	pl.Reasons = nonCompliance(info, inputBytes, p, o)
-	if len(pl.Reasons) == 0 && !o.Force && step == 0 {
+	if len(pl.Reasons) == 0 && !o.Reencode && step == 0 {
 		pl.Passthrough = true
 		pl.Crop = Rect{0, 0, uw, uh}
 		pl.Resize = pl.Upright
@@ -210,8 +210,8 @@ func (pl *Plan) setFill(o Options) {
 		return
 	}
 	pl.Fill = "transparent"
-	if o.Background != nil && o.Background.A == 255 {
-		c := o.Background
+	if o.Fill != nil && o.Fill.A == 255 {
+		c := o.Fill
 		pl.Fill = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 	}
 }
@@ -220,7 +220,7 @@ func (pl *Plan) setFill(o Options) {
 func (pl *Plan) chooseEncoding(p *model.Profile, o Options) {
 	info := pl.Source
 	alphaWanted := info.HasAlpha || pl.Fill == "transparent" || p.RequireAlpha
-	f := o.Format
+	f := o.UploadFormat
 	if f == codecs.Unknown {
 		f = autoFormat(info.Format, alphaWanted, p)
 	}

@@ -131,8 +131,7 @@ func (p *Plan) MaskToOriginal(m *image.Alpha) *image.Alpha {
 func resampleRect(m *image.Alpha, of Size, r Rect, to Size) *image.Alpha {
 	kx := float64(m.Rect.Dx()) / float64(of.W)
 	ky := float64(m.Rect.Dy()) / float64(of.H)
-	return mask.Resample(m, mask.Area{X0: float64(r.X) * kx, Y0: float64(r.Y) * ky,
-		X1: float64(r.X+r.W) * kx, Y1: float64(r.Y+r.H) * ky}, to.W, to.H)
+	return mask.Resample(m, mask.Rect{X: float64(r.X) * kx, Y: float64(r.Y) * ky, W: float64(r.W) * kx, H: float64(r.H) * ky}, to.W, to.H)
 }
 
 // PreparedMask is a mask made ready for one prepared image.

@@ -15,7 +15,7 @@ type Fit string
 // Fit modes. The zero value is FitPad.
 const (
 	// FitPad scales the whole image into the canvas and pads the rest with
-	// Options.Background (transparent when nil).
+	// Options.Fill (transparent when nil).
 	FitPad Fit = "pad"
 	// FitCrop fills the canvas and crops the overflow, centred.
 	FitCrop Fit = "crop"
@@ -51,7 +51,7 @@ const (
 const (
 	// DefaultMaxInputBytes bounds the size of one input file.
 	DefaultMaxInputBytes int64 = 256 << 20
-	// DefaultQuality is the JPEG/WebP quality used when Options.Quality is 0.
+	// DefaultQuality is the JPEG/WebP quality used when Options.UploadQuality is 0.
 	DefaultQuality = 90
 	// MinQuality is the floor of the compress-to-fit loop.
 	MinQuality = 40
@@ -60,21 +60,24 @@ const (
 // Options tune Prepare. The zero value is valid: automatic format, pad with
 // transparency, the model's own limits.
 type Options struct {
-	// Format is the output format; codecs.Unknown means automatic (keep the
-	// input's format when the model accepts it, else PNG with alpha or JPEG).
-	Format codecs.Format
+	// UploadFormat is the format of the prepared file sent to the API;
+	// codecs.Unknown means automatic (keep the input's format when the
+	// model accepts it, else PNG with alpha or JPEG).
+	UploadFormat codecs.Format
 	// Fit is the aspect policy for square models and for Width/Height.
 	Fit Fit
-	// Background is the pad colour (nil = transparent) and the colour alpha
-	// is flattened onto for JPEG output (nil = white).
-	Background *color.NRGBA
+	// Fill is the pad colour (nil = transparent; the Plan's Fill) and the
+	// colour alpha is flattened onto for JPEG output (nil = white); not the
+	// API's background parameter.
+	Fill *color.NRGBA
 	// MaxSide caps the longer side of the prepared image (0 = model limit).
 	MaxSide int
 	// Width and Height, when both set, are the exact canvas size. For square
 	// models they must be one of the model's sides.
 	Width, Height int
-	// Quality is the JPEG/WebP quality 1..100 (0 = 90).
-	Quality int
+	// UploadQuality is the prepared file's JPEG/WebP encoder quality
+	// 1..100 (0 = 90); not the API's quality parameter.
+	UploadQuality int
 	// MaxBytes is a byte budget below the model's limit (0 = the limit).
 	MaxBytes int64
 	// MaxPixels bounds the declared pixel count of an input before decoding
@@ -82,8 +85,8 @@ type Options struct {
 	MaxPixels int64
 	// MaxInputBytes bounds the size of one input (0 = DefaultMaxInputBytes).
 	MaxInputBytes int64
-	// Force re-encodes even inputs that already comply.
-	Force bool
+	// Reencode re-encodes even inputs that already comply.
+	Reencode bool
 	// RejectAnimated rejects animated inputs; by default the first frame is
 	// used and a warning is given.
 	RejectAnimated bool
@@ -101,10 +104,10 @@ type Options struct {
 }
 
 func (o Options) quality() int {
-	if o.Quality <= 0 || o.Quality > 100 {
+	if o.UploadQuality <= 0 || o.UploadQuality > 100 {
 		return DefaultQuality
 	}
-	return o.Quality
+	return o.UploadQuality
 }
 
 func (o Options) fit() Fit {
@@ -143,8 +146,8 @@ func (o Options) validate(p *model.Profile) error {
 	if _, err := ParseFit(string(o.Fit)); err != nil {
 		return err
 	}
-	if o.Format != codecs.Unknown && !p.Accepts(o.Format) {
-		return &OptionError{Option: "Format", Reason: fmt.Sprintf("%s does not accept %s input (accepts %s)", p.Name, o.Format, model.FormatList(p.Formats))}
+	if o.UploadFormat != codecs.Unknown && !p.Accepts(o.UploadFormat) {
+		return &OptionError{Option: "Format", Reason: fmt.Sprintf("%s does not accept %s input (accepts %s)", p.Name, o.UploadFormat, model.FormatList(p.Formats))}
 	}
 	if (o.Width > 0) != (o.Height > 0) || o.Width < 0 || o.Height < 0 {
 		return &OptionError{Option: "Width", Reason: "give both width and height, or neither"}

@@ -111,7 +111,7 @@ func TestNewPlanRejects(t *testing.T) {
 		{"pixel bomb", "gpt-image-1", codecs.Info{Format: codecs.PNG, Width: 65536, Height: 65536, BitDepth: 8, Color: codecs.ColorRGBA}, pipeline.Options{}, "over the 100 MP limit", codecs.ErrTooLarge},
 		{"heic", "gpt-image-1", codecs.Info{Format: codecs.HEIC, Width: 10, Height: 10}, pipeline.Options{}, "not supported", codecs.ErrUnsupported},
 		{"animated rejected", "gpt-image-1", codecs.Info{Format: codecs.GIF, Width: 10, Height: 10, Animated: true, Frames: 3}, pipeline.Options{RejectAnimated: true}, "3 frames", codecs.ErrAnimated},
-		{"jpeg for dall-e-2", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Format: codecs.JPEG}, "does not accept jpeg", pipeline.ErrOptions},
+		{"jpeg for dall-e-2", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{UploadFormat: codecs.JPEG}, "does not accept jpeg", pipeline.ErrOptions},
 		{"bad square size", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Width: 300, Height: 300}, "square size", pipeline.ErrOptions},
 		{"unknown fit", "dall-e-2", jpegInfo(10, 10, 1), pipeline.Options{Fit: "wide"}, `unknown fit "wide"`, pipeline.ErrOptions},
 		{"fit none wrong aspect", "gpt-image-1", jpegInfo(100, 100, 1), pipeline.Options{Width: 1536, Height: 1024, Fit: pipeline.FitNone}, "aspect", pipeline.ErrAspect},

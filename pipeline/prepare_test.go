@@ -78,7 +78,7 @@ func TestPreparePassthroughKeepsBytes(t *testing.T) {
 	if !res.Passthrough || !bytes.Equal(res.Data, data) {
 		t.Fatalf("compliant input not passed through (reasons %q)", res.Plan.Reasons)
 	}
-	res, err = pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "ok.png", Data: data}, mustProfile(t, "dall-e-2"), pipeline.Options{Force: true})
+	res, err = pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "ok.png", Data: data}, mustProfile(t, "dall-e-2"), pipeline.Options{Reencode: true})
 	if err != nil || res.Passthrough {
 		t.Fatalf("Force should re-encode: %v %v", res, err)
 	}
@@ -106,7 +106,7 @@ func TestPrepareNoiseFitsFourMB(t *testing.T) {
 
 func TestPrepareLossyLowersQualityForBudget(t *testing.T) {
 	data := testimg.OrientedJPEG(t, testimg.NoiseRGBA(600, 400), 1)
-	o := pipeline.Options{MaxBytes: 60_000, Force: true}
+	o := pipeline.Options{MaxBytes: 60_000, Reencode: true}
 	res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "n.jpg", Data: data}, mustProfile(t, "gpt-image-1"), o)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestPrepareRejectsBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "bad.bin", Data: tc.data}, mustProfile(t, "gpt-image-1"), pipeline.Options{Force: true})
+			_, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "bad.bin", Data: tc.data}, mustProfile(t, "gpt-image-1"), pipeline.Options{Reencode: true})
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
@@ -175,7 +175,7 @@ func TestPrepareBatch(t *testing.T) {
 
 func TestPrepareOverBudget(t *testing.T) {
 	in := pipeline.Input{Name: "noise.jpg", Data: testimg.OrientedJPEG(t, testimg.MarkerImage(64, 64), 1)}
-	_, err := pipeline.PrepareOne(context.Background(), in, mustProfile(t, "gpt-image-1"), pipeline.Options{MaxBytes: 100, Force: true})
+	_, err := pipeline.PrepareOne(context.Background(), in, mustProfile(t, "gpt-image-1"), pipeline.Options{MaxBytes: 100, Reencode: true})
 	var be *pipeline.BudgetError
 	if !errors.Is(err, pipeline.ErrOverBudget) || !errors.As(err, &be) || be.Budget != 100 || be.Smallest.W >= 64 {
 		t.Fatalf("err %v (%#v), want a BudgetError at a smaller size", err, be)

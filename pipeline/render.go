@@ -200,15 +200,15 @@ func scaleRect(r image.Rectangle, sx, sy float64) image.Rectangle {
 }
 
 func fillColor(fill string, o Options) color.NRGBA {
-	if fill != "transparent" && o.Background != nil {
-		return *o.Background
+	if fill != "transparent" && o.Fill != nil {
+		return *o.Fill
 	}
 	return color.NRGBA{}
 }
 
 func flattenColor(o Options) color.NRGBA {
-	if o.Background != nil {
-		c := *o.Background
+	if o.Fill != nil {
+		c := *o.Fill
 		c.A = 255
 		return c
 	}

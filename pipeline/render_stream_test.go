@@ -25,12 +25,12 @@ var streamCases = []struct {
 	model string
 	o     Options
 }{
-	{"gpt-image-1", Options{Force: true, MaxSide: 1536, Quality: 90}},
-	{"gpt-image-1", Options{Force: true, MaxSide: 100}},
-	{"gpt-image-1", Options{Force: true, MaxSide: 700, Quality: 95, MaxBytes: 30000}},
-	{"dall-e-2", Options{Force: true}},
-	{"dall-e-2", Options{Force: true, Fit: FitCrop}},
-	{"gpt-image-1", Options{Force: true, Width: 1024, Height: 1536, Fit: FitCrop}},
+	{"gpt-image-1", Options{Reencode: true, MaxSide: 1536, UploadQuality: 90}},
+	{"gpt-image-1", Options{Reencode: true, MaxSide: 100}},
+	{"gpt-image-1", Options{Reencode: true, MaxSide: 700, UploadQuality: 95, MaxBytes: 30000}},
+	{"dall-e-2", Options{Reencode: true}},
+	{"dall-e-2", Options{Reencode: true, Fit: FitCrop}},
+	{"gpt-image-1", Options{Reencode: true, Width: 1024, Height: 1536, Fit: FitCrop}},
 }
 
 // prepareBoth prepares data with and without streaming (o as given, and
@@ -137,7 +137,7 @@ func TestStreamedRenderCancel(t *testing.T) {
 		} else {
 			time.AfterFunc(after, cancel)
 		}
-		_, err := PrepareOne(ctx, Input{Name: "in", Data: data}, p, Options{Force: true, MaxSide: 1536})
+		_, err := PrepareOne(ctx, Input{Name: "in", Data: data}, p, Options{Reencode: true, MaxSide: 1536})
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("cancel after %v: %v", after, err)
 		}
@@ -159,9 +159,9 @@ func TestEarlyEncoding(t *testing.T) {
 		opts  Options
 		early bool
 	}{
-		{"upright", 1, Options{Force: true, MaxSide: 800, Quality: 90}, true},
-		{"over budget", 1, Options{Force: true, MaxSide: 800, Quality: 100}, false},
-		{"orientation 6", 6, Options{Force: true, MaxSide: 800, Quality: 90}, false},
+		{"upright", 1, Options{Reencode: true, MaxSide: 800, UploadQuality: 90}, true},
+		{"over budget", 1, Options{Reencode: true, MaxSide: 800, UploadQuality: 100}, false},
+		{"orientation 6", 6, Options{Reencode: true, MaxSide: 800, UploadQuality: 90}, false},
 	}
 	for _, c := range cases {
 		data := testimg.OrientedJPEG(t, up, c.o)

@@ -15,15 +15,16 @@ import (
 // the driver author's kit lives in upload/driver. A name joins this list
 // only if users call it.
 var userAPI = []string{
-	"APIError", "APIError.Error", "APIError.Is", "Config", "Config.GoString", "Config.String",
+	"APIError", "APIError.Detail", "APIError.Error", "APIError.Is", "Config", "Config.GoString", "Config.String",
 	"Config.Validate", "Config.WithDefaults", "DefaultBaseDelay", "DefaultBaseURL", "DefaultDownloadTimeout",
 	"DefaultDriver", "DefaultMaxDelay", "DefaultMaxDownloadBytes", "DefaultMaxResponseBytes",
-	"DefaultMaxRetries", "DefaultMaxRetryAfter", "DefaultTimeout", "Drivers", "DumpRequest", "Encoding",
+	"DefaultMaxRetries", "DefaultMaxRetryAfter", "DefaultTimeout", "DownloadError", "DownloadError.Detail",
+	"DownloadError.Error", "DownloadError.Unwrap", "Drivers", "DumpRequest", "Encoding",
 	"Encoding.String", "EncodingReporter", "ErrAuth", "ErrBadRequest", "ErrDownload", "ErrInvalidRequest",
 	"ErrMalformedResponse", "ErrModeration", "ErrNetwork", "ErrNoImage", "ErrRateLimit", "ErrServer",
 	"ErrTaskFailed", "ErrTimeout", "Factory", "File", "File.Format", "File.Normalized", "Image", "JSON",
 	"JSONDriver", "Jitter", "JitterEqual", "JitterFull", "JitterNone", "MaxDataURLBytes", "Multipart",
-	"MultipartDriver", "MultipartOptions", "Open", "ParamError", "ParamError.Error", "ParamError.Unwrap",
+	"MultipartDriver", "MultipartOptions", "Open", "ParamError", "ParamError.Detail", "ParamError.Error", "ParamError.Unwrap",
 	"PartialImage", "Previewer", "Redact", "Register", "RelayJSON", "RelayJSONDriver", "Request",
 	"Request.Validate", "Response", "RetryEvent", "RetryPolicy", "RetryPolicy.Backoff", "StreamDriver",
 	"Uploader", "Usage",

@@ -25,7 +25,7 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	p, opts, err := f.prep.resolve(env)
 	if err != nil {
-		return usageErr(env, "edit", "%v", renamePrepFlags(err))
+		return usageErr(env, "edit", "%v", err)
 	}
 	if err := f.check(); err != nil {
 		return usageErr(env, "edit", "%v", err)

@@ -33,18 +33,14 @@ type editFlags struct {
 	asJSON, verbose, dryRun, force, partials bool
 }
 
-// prepClash are prep flags whose names the API parameters take in edit;
-// edit offers them as --prep-<name>.
-var prepClash = map[string]bool{"format": true, "size": true, "quality": true, "background": true}
-
 func (f *editFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.prompt, "prompt", "", "what to change (required)")
 	fs.IntVar(&f.n, "n", 0, "number of images to return (0 = the server's default, 1)")
 	fs.StringVar(&f.size, "size", "", "API size, e.g. 1024x1024, 1536x1024 or auto (sent to the server)")
 	fs.StringVar(&f.quality, "quality", "", "API quality: low, medium, high or auto (sent to the server)")
 	fs.StringVar(&f.background, "background", "", "API background: transparent, opaque or auto (sent to the server)")
-	fs.StringVar(&f.outputFormat, "output-format", "", "API output_format png, jpeg or webp (the server encodes; see --format)")
-	fs.IntVar(&f.outputCompression, "output-compression", -1, "API output_compression 0-100 for jpeg/webp (the server applies it; see --compression)")
+	fs.StringVar(&f.outputFormat, "output-format", "", "API output_format png, jpeg or webp (the server encodes; see --save-format)")
+	fs.IntVar(&f.outputCompression, "output-compression", -1, "API output_compression 0-100 for jpeg/webp (the server applies it; see --save-compression)")
 	fs.StringVar(&f.inputFidelity, "input-fidelity", "", "API input_fidelity: low or high")
 	fs.StringVar(&f.moderation, "moderation", "", "API moderation: low or auto (JSON uploaders only)")
 	fs.StringVar(&f.responseFmt, "response-format", "", "API response_format: url or b64_json (dall-e-2, flux)")
@@ -62,28 +58,9 @@ func (f *editFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the request that would be sent and send nothing (no key needed)")
 	fs.BoolVar(&f.force, "force", false, "overwrite existing outputs")
 	fs.BoolVar(&f.partials, "save-partials", false, "also write streamed partial images as DIR/<name>-partial-<k>.<ext>")
-	// prep's flags, the clashing ones renamed
-	tmp := flag.NewFlagSet("prep", flag.ContinueOnError)
-	f.prep.register(tmp)
-	tmp.VisitAll(func(fl *flag.Flag) {
-		name, usage := fl.Name, fl.Usage
-		if prepClash[name] {
-			name, usage = "prep-"+name, "prep: "+usage
-		}
-		fs.Var(fl.Value, name, usage)
-	})
+	f.prep.register(fs) // the upload-* preparation flags: no clash with the API's names
 	f.mask.register(fs)
-	f.finish.register(fs, "format")
-}
-
-// renamePrepFlags rewrites prepFlags.resolve's messages to the names
-// edit gives the clashing flags.
-func renamePrepFlags(err error) error {
-	s := err.Error()
-	for name := range prepClash {
-		s = strings.ReplaceAll(s, "--"+name+" ", "--prep-"+name+" ")
-	}
-	return errors.New(s)
+	f.finish.register(fs)
 }
 
 // check validates flag combinations that need no file or network.

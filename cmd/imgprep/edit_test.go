@@ -70,7 +70,7 @@ func TestEditDallE2RestoreComposite(t *testing.T) {
 	srv, r := newEditRun(t, uploadtest.Options{})
 	dir := t.TempDir()
 	rep := r.report("--model", "dall-e-2", "--prompt", "paint it magenta", "--mask-rect", "600,400,300,200",
-		"--restore", "--composite", "--format", "png", "-o", dir, sample("landscape_o6.jpg"))
+		"--restore", "--composite", "--save-format", "png", "-o", dir, sample("landscape_o6.jpg"))
 	if len(rep.Outputs) != 1 || rep.Uploader != "openai-multipart" || rep.Mask == nil || len(rep.Inputs) != 1 {
 		t.Fatalf("report %+v", rep)
 	}
@@ -304,7 +304,7 @@ func TestEditUsageErrors(t *testing.T) {
 		{[]string{"--model", "dall-e-2", "--prompt", "x", g, g}, exitUsage, "takes at most 1"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--async", "--stream", g}, exitUsage, "exclude each other"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--composite", g}, exitUsage, "--composite needs the mask"},
-		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--prep-format", "bmp", g}, exitUsage, "--prep-format"},
+		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--upload-format", "bmp", g}, exitUsage, "--upload-format"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--field", "novalue", g}, exitUsage, "KEY=VALUE"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "--uploader", "carrier-pigeon", g}, exitUsage, "forgotten import"},
 		{[]string{"--model", "gpt-image-1", "--prompt", "x", "missing.png"}, exitRejected, "missing.png"},
@@ -312,6 +312,14 @@ func TestEditUsageErrors(t *testing.T) {
 		code, _, stderr := r.run(append(tc.args, "-o", t.TempDir())...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
 			t.Errorf("%q: exit %d, want %d with %q: %q", tc.args, code, tc.code, tc.want, stderr)
+		}
+	}
+	// A renamed flag is an unknown flag (the flag package prints the usage)
+	// followed by the new name.
+	for old, want := range map[string]string{"--prep-format": "use --upload-format", "--format": "--save-format", "--compression": "use --save-compression"} {
+		code, _, stderr := r.run("--model", "gpt-image-1", "--prompt", "x", old, "1", g, "-o", t.TempDir())
+		if code != exitUsage || !strings.Contains(stderr, old+" was renamed: ") || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, want a hint %q: %q", old, code, want, stderr)
 		}
 	}
 	if n := len(srv.Requests()); n != 0 {

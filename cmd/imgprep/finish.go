@@ -21,11 +21,11 @@ type finishFlags struct {
 	size                         string
 }
 
-func (f *finishFlags) register(fsRegister *flag.FlagSet, formatFlag string) {
+func (f *finishFlags) register(fsRegister *flag.FlagSet) {
 	fsRegister.BoolVar(&f.restore, "restore", false, "remove the padding and scale back to the original's upright size")
 	fsRegister.BoolVar(&f.composite, "composite", false, "paste the edited area onto the original through the mask (needs the original and the mask)")
-	fsRegister.StringVar(&f.format, formatFlag, "", "output format: png, jpeg or webp (default: the original's)")
-	fsRegister.IntVar(&f.compression, "compression", -1, "output_compression 0-100 for jpeg/webp, applied locally (lower = smaller)")
+	fsRegister.StringVar(&f.format, "save-format", "", "format of the file written: png, jpeg or webp (default: the original's)")
+	fsRegister.IntVar(&f.compression, "save-compression", -1, "output_compression 0-100 for a jpeg/webp file written, applied locally (lower = smaller)")
 	fsRegister.IntVar(&f.feather, "feather", 0, "composite edge width in original pixels (0 = one prepared pixel)")
 	fsRegister.StringVar(&f.size, "restore-size", "", "restore to WxH instead of the original's size")
 	fsRegister.BoolVar(&f.keepMeta, "keep-metadata", false, "copy the original JPEG's EXIF (orientation reset) and ICC profile")
@@ -36,23 +36,23 @@ func (f *finishFlags) register(fsRegister *flag.FlagSet, formatFlag string) {
 func (f *finishFlags) options() (finish.Options, error) {
 	o := finish.Options{Restore: f.restore, Composite: f.composite, Feather: f.feather, KeepMetadata: f.keepMeta}
 	if f.format != "" && f.format != "auto" {
-		if o.Format = codecs.ParseFormat(f.format); !o.Format.Encodable() {
-			return o, fmt.Errorf("format %q: want png, jpeg or webp", f.format)
+		if o.SaveFormat = codecs.ParseFormat(f.format); !o.SaveFormat.Encodable() {
+			return o, fmt.Errorf("--save-format %q: want png, jpeg or webp", f.format)
 		}
 	}
 	if f.compression > 100 {
-		return o, fmt.Errorf("--compression %d: want 0-100", f.compression)
+		return o, fmt.Errorf("--save-compression %d: want 0-100", f.compression)
 	}
 	if f.compression >= 0 {
 		c := f.compression
-		o.Compression = &c
+		o.SaveCompression = &c
 	}
 	if f.size != "" {
-		w, h, err := parseSize(f.size)
+		w, h, err := parseSize("--restore-size", f.size)
 		if err != nil {
 			return o, err
 		}
-		o.Size = pipeline.Size{W: w, H: h}
+		o.RestoreSize = pipeline.Size{W: w, H: h}
 	}
 	return o, nil
 }
@@ -77,7 +77,7 @@ type finishItem struct {
 func runFinish(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlagSet("finish", env.stderr)
 	var ff finishFlags
-	ff.register(fs, "format")
+	ff.register(fs)
 	planPath := fs.String("plan", "", "the plan written by 'imgprep prep --plan' (required)")
 	original := fs.String("original", "", "the original input file (for --composite, and to undo a crop)")
 	maskPath := fs.String("mask", "", "the mask the model got (DIR/<name>.mask.png), for --composite")

@@ -45,7 +45,7 @@ func TestPrepPlanThenFinish(t *testing.T) {
 	os.WriteFile(result, testimg.EncodePNG(t, edited), 0o644)
 	finDir := filepath.Join(dir, "fin")
 	code, out, stderr = runCLI(t, "finish", "--plan", it.PlanFile, "--original", sample("landscape_o6.jpg"), "--mask", it.Mask.Path,
-		"--restore", "--composite", "--format", "png", "-o", finDir, "--json", result)
+		"--restore", "--composite", "--save-format", "png", "-o", finDir, "--json", result)
 	if code != exitOK {
 		t.Fatalf("finish: %d %s", code, stderr)
 	}

@@ -24,6 +24,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
+			hintRenamed(fs, err)
 			return nil, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		args = fs.Args()
@@ -35,6 +36,33 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
+	}
+}
+
+// renamedFlags are the flags renamed when one word got one meaning (README
+// "Vocabulary"): API words (size, quality, background, output_*) mean the
+// API's parameters, upload-* the prepared file, save-* the file written.
+var renamedFlags = map[string]string{
+	"format":          "--upload-format (the prepared file sent) or --save-format (the file written)",
+	"quality":         "--upload-quality (the prepared file's JPEG/WebP quality; --quality is the API's, in edit)",
+	"size":            "--upload-size (the exact prepared size; --size is the API's, in edit)",
+	"background":      "--fill (the pad colour; --background is the API's, in edit)",
+	"compression":     "--save-compression",
+	"prep-format":     "--upload-format",
+	"prep-quality":    "--upload-quality",
+	"prep-size":       "--upload-size",
+	"prep-background": "--fill",
+}
+
+// hintRenamed names the new flag when err is an unknown flag that was
+// renamed.
+func hintRenamed(fs *flag.FlagSet, err error) {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return
+	}
+	if to, ok := renamedFlags[strings.TrimPrefix(name, "-")]; ok {
+		fmt.Fprintf(fs.Output(), "imgprep: --%s was renamed: use %s\n", strings.TrimPrefix(name, "-"), to)
 	}
 }
 

@@ -28,8 +28,9 @@ func TestUsageErrors(t *testing.T) {
 		{"prep", "--model", "dall-e-9", sample("gopher_alpha.png")}, // unknown model
 		{"prep", "--model", "dall-e-2"},                             // no files
 		{"prep", "--model", "dall-e-2", "--fit", "squash", "x.png"},
-		{"prep", "--model", "dall-e-2", "--format", "bmp", "x.png"},
-		{"inspect", "--model", "gpt-image-1", "--size", "12", "x.png"},
+		{"prep", "--model", "dall-e-2", "--upload-format", "bmp", "x.png"},
+		{"prep", "--model", "dall-e-2", "--format", "png", "x.png"}, // renamed
+		{"inspect", "--model", "gpt-image-1", "--upload-size", "12", "x.png"},
 		{"models", "extra"},
 	} {
 		code, _, stderr := runCLI(t, args...)

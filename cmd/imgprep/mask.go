@@ -210,7 +210,7 @@ func runMask(_ context.Context, env *cliEnv, args []string) int {
 	var w, h int
 	switch {
 	case *size != "":
-		if w, h, err = parseSize(*size); err != nil {
+		if w, h, err = parseSize("--size", *size); err != nil {
 			return usageErr(env, "mask", "%v", err)
 		}
 	case *like != "":

@@ -32,13 +32,13 @@ type prepFlags struct {
 func (f *prepFlags) register(fs *flag.FlagSet) {
 	f.model.register(fs)
 	fs.StringVar(&f.fit, "fit", "pad", "aspect policy for square models or --size: pad, crop or none (reject)")
-	fs.StringVar(&f.format, "format", "auto", "output format: auto, png, jpeg or webp")
+	fs.StringVar(&f.format, "upload-format", "auto", "format of the prepared file: auto, png, jpeg or webp")
 	fs.IntVar(&f.maxSide, "max-side", 0, "cap the longer side in pixels (0 = model limit)")
-	fs.StringVar(&f.size, "size", "", "exact prepared size WxH (square models: one of the model's sides)")
-	fs.IntVar(&f.quality, "quality", 0, "JPEG/WebP quality 1-100 (0 = 90)")
+	fs.StringVar(&f.size, "upload-size", "", "exact prepared size WxH (square models: one of the model's sides)")
+	fs.IntVar(&f.quality, "upload-quality", 0, "JPEG/WebP encoder quality 1-100 of the prepared file (0 = 90)")
 	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "byte budget below the model's limit (0 = the limit)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", 0, "reject inputs declaring more pixels (0 = 100 MP)")
-	fs.StringVar(&f.background, "background", "", "pad colour #rrggbb (default transparent) and JPEG flatten colour (default white)")
+	fs.StringVar(&f.background, "fill", "", "pad colour #rrggbb (default transparent) and JPEG flatten colour (default white) of the prepared file")
 	fs.BoolVar(&f.reencode, "reencode", false, "re-encode even inputs that already comply")
 	fs.BoolVar(&f.rejectAnim, "reject-animated", false, "reject animated inputs instead of using the first frame")
 	fs.BoolVar(&f.lossless, "lossless", false, "lossless WebP output")
@@ -56,12 +56,12 @@ func (f *prepFlags) resolve(env *cliEnv) (*model.Profile, pipeline.Options, erro
 		return nil, o, err
 	}
 	if f.format != "" && f.format != "auto" {
-		if o.Format = codecs.ParseFormat(f.format); !o.Format.Encodable() {
-			return nil, o, fmt.Errorf("--format %q: want auto, png, jpeg or webp", f.format)
+		if o.UploadFormat = codecs.ParseFormat(f.format); !o.UploadFormat.Encodable() {
+			return nil, o, fmt.Errorf("--upload-format %q: want auto, png, jpeg or webp", f.format)
 		}
 	}
 	if f.size != "" {
-		if o.Width, o.Height, err = parseSize(f.size); err != nil {
+		if o.Width, o.Height, err = parseSize("--upload-size", f.size); err != nil {
 			return nil, o, err
 		}
 	}
@@ -70,13 +70,13 @@ func (f *prepFlags) resolve(env *cliEnv) (*model.Profile, pipeline.Options, erro
 		if err != nil {
 			return nil, o, err
 		}
-		o.Background = &c
+		o.Fill = &c
 	}
 	if f.quality < 0 || f.quality > 100 {
-		return nil, o, fmt.Errorf("--quality %d: want 1-100", f.quality)
+		return nil, o, fmt.Errorf("--upload-quality %d: want 1-100", f.quality)
 	}
-	o.MaxSide, o.Quality, o.MaxBytes, o.MaxPixels = f.maxSide, f.quality, f.maxBytes, f.maxPixels
-	o.Force, o.RejectAnimated, o.Lossless = f.reencode, f.rejectAnim, f.lossless
+	o.MaxSide, o.UploadQuality, o.MaxBytes, o.MaxPixels = f.maxSide, f.quality, f.maxBytes, f.maxPixels
+	o.Reencode, o.RejectAnimated, o.Lossless = f.reencode, f.rejectAnim, f.lossless
 	switch f.verify {
 	case "", "decode":
 		o.Verify = pipeline.VerifyDecode
@@ -88,7 +88,7 @@ func (f *prepFlags) resolve(env *cliEnv) (*model.Profile, pipeline.Options, erro
 	return p, o, nil
 }
 
-func parseSize(s string) (w, h int, err error) {
+func parseSize(flag, s string) (w, h int, err error) {
 	a, b, ok := strings.Cut(strings.ToLower(s), "x")
 	if ok {
 		w, err = strconv.Atoi(a)
@@ -97,7 +97,7 @@ func parseSize(s string) (w, h int, err error) {
 		}
 	}
 	if !ok || err != nil || w <= 0 || h <= 0 {
-		return 0, 0, fmt.Errorf("--size %q: want WxH, e.g. 1024x1024", s)
+		return 0, 0, fmt.Errorf("%s %q: want WxH, e.g. 1024x1024", flag, s)
 	}
 	return w, h, nil
 }
@@ -115,5 +115,5 @@ func parseColor(s string) (color.NRGBA, error) {
 	case "black":
 		return color.NRGBA{0, 0, 0, 255}, nil
 	}
-	return color.NRGBA{}, fmt.Errorf("--background %q: want #rrggbb, white or black", s)
+	return color.NRGBA{}, fmt.Errorf("--fill %q: want #rrggbb, white or black", s)
 }

@@ -188,7 +188,7 @@ func (c *config) batch(ins []input) ([]row, error) {
 	}
 	name := fmt.Sprintf("16 files (%d inputs cycled)", len(big))
 	var ts []tool
-	for _, t := range c.peers.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--quality", "90") {
+	for _, t := range c.peers.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--upload-quality", "90") {
 		ts = append(ts, tool{name: t.name, cmds: func(_ input, out, _ string) [][]string {
 			argv := t.cmds(files[0], out, "")[0] // ends with the first file
 			for _, f := range files[1:] {

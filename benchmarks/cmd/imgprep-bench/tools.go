@@ -121,7 +121,7 @@ func vipsSquareChain(vips string, in input, dst, scratch string, level int) [][]
 // gptTools: autorotate, long side 1536, JPEG q90 (PNG for PNG inputs).
 func gptTools(p peers, in input) []tool {
 	ext := outFormat(in).Ext()
-	ts := p.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--quality", "90")
+	ts := p.imgpreps("--model", "gpt-image-1", "--max-side", "1536", "--upload-quality", "90")
 	levels := []int{90}
 	if ext == ".png" {
 		levels = []int{6, 1}
