@@ -11,6 +11,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/editbody"
+	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
 
@@ -144,13 +145,15 @@ func NewTransport(next http.RoundTripper, opts TransportOptions) http.RoundTripp
 	if n <= 0 {
 		n = runtime.NumCPU()
 	}
-	return &transport{next: next, opts: opts, slots: make(chan struct{}, n)}
+	return &transport{next: next, opts: opts, slots: make(chan struct{}, n), prepareOne: pipeline.PrepareOne}
 }
 
 type transport struct {
 	next  http.RoundTripper
 	opts  TransportOptions
 	slots chan struct{} // preparations running at once
+	// prepareOne is pipeline.PrepareOne; tests count calls through it.
+	prepareOne func(context.Context, pipeline.Input, *model.Profile, pipeline.Options) (*pipeline.Prepared, error)
 }
 
 // Middleware returns the transport as a middleware function of the shape

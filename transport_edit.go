@@ -99,7 +99,7 @@ func (t *transport) prepareImage(ctx context.Context, i int, part *editbody.Part
 		return nil, err
 	}
 	defer t.release()
-	return pipeline.PrepareOne(ctx, pipeline.Input{Name: partName(i, part), Data: part.Data}, p, t.opts.Prepare)
+	return t.prepareOne(ctx, pipeline.Input{Name: partName(i, part), Data: part.Data}, p, t.opts.Prepare)
 }
 
 // label gives part data with the Content-Type and file name extension of

@@ -2,6 +2,7 @@ package imgprep_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/testimg"
+	"github.com/imgprep/imgprep/pipeline"
 	"github.com/imgprep/imgprep/upload/uploadtest"
 )
 
@@ -213,3 +215,10 @@ func losslessAlphaWebP(t testing.TB) []byte {
 	}
 	return b
 }
+
+func rect(x, y, w, h int) image.Rectangle { return image.Rect(x, y, x+w, y+h) }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// fuzzPrepare keeps fuzzed preparations small.
+var fuzzPrepare = pipeline.Options{MaxPixels: 4 << 20}

@@ -1,0 +1,61 @@
+package imgprep
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/imgprep/imgprep/internal/testimg"
+	"github.com/imgprep/imgprep/model"
+	"github.com/imgprep/imgprep/pipeline"
+)
+
+// TestPreparationsBounded counts the preparations running at once across
+// concurrent requests: never more than Concurrency, and with a larger
+// bound they do overlap (so the count can see a missing bound).
+func TestPreparationsBounded(t *testing.T) {
+	photo := testimg.EncodeJPEG(t, testimg.Gradient(400, 300, false), 90)
+	for _, n := range []int{1, 3} {
+		tr := NewTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Body: io.NopCloser(bytes.NewReader(nil)), Header: http.Header{}, Request: r}, nil
+		}), TransportOptions{Concurrency: n}).(*transport)
+		var running, peak atomic.Int32
+		tr.prepareOne = func(ctx context.Context, in pipeline.Input, p *model.Profile, o pipeline.Options) (*pipeline.Prepared, error) {
+			now := running.Add(1)
+			for old := peak.Load(); now > old && !peak.CompareAndSwap(old, now); old = peak.Load() {
+			}
+			time.Sleep(20 * time.Millisecond)
+			defer running.Add(-1)
+			return pipeline.PrepareOne(ctx, in, p, o)
+		}
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Go(func() {
+				var buf bytes.Buffer
+				w := multipart.NewWriter(&buf)
+				w.WriteField("model", "dall-e-2")
+				fw, _ := w.CreateFormFile("image", "p.jpg")
+				fw.Write(photo)
+				w.Close()
+				req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/v1/images/edits", &buf)
+				req.Header.Set("Content-Type", w.FormDataContentType())
+				resp, err := tr.RoundTrip(req)
+				if err != nil || resp.StatusCode != 200 {
+					t.Errorf("round trip: %v %v", resp, err)
+					return
+				}
+				resp.Body.Close()
+			})
+		}
+		wg.Wait()
+		if p := int(peak.Load()); p > n || (n > 1 && p < 2) {
+			t.Errorf("Concurrency %d: %d preparations ran at once", n, p)
+		}
+	}
+}
