@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/url"
+	"runtime"
 	"strings"
 
 	envparse "github.com/caarlos0/env/v11"
@@ -32,7 +34,7 @@ type proxyFlags struct {
 	defaultModel, params     string
 	noMaskInference, restore bool
 	maxBody                  int64
-	concurrency              int
+	concurrency, maxBuffered int
 	resultFormat             string
 	prep                     prepFlags
 }
@@ -48,6 +50,7 @@ func (f *proxyFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noMaskInference, "no-mask-inference", false, "use a mask's alpha channel as it is (no painting detection, no rotation)")
 	fs.Int64Var(&f.maxBody, "max-body-bytes", 0, "request body limit in bytes (0 = 256 MiB); larger bodies get 413")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "preparations at once across all requests (0 = one per CPU); the others wait")
+	fs.IntVar(&f.maxBuffered, "max-buffered", 0, "requests whose bodies are held in memory at once, read and waiting for or under preparation (0 = twice --concurrency, -1 = no bound); the others wait unread")
 	fs.BoolVar(&f.restore, "restore-results", false, "map b64_json results back to the first image's original geometry")
 	fs.StringVar(&f.resultFormat, "result-format", "", "convert b64_json results to png, jpeg or webp")
 	f.prep.model.registerFile(fs)
@@ -64,6 +67,9 @@ type proxyConfig struct {
 	key       string // injected when a client sends no Authorization; "" = none
 	token     string // required from clients when set
 	transport imgprep.TransportOptions
+	// maxBuffered bounds the requests admitted at once (see admission);
+	// 0 means no bound.
+	maxBuffered int
 }
 
 // resolve checks the flags against the environment. Its errors are usage
@@ -86,6 +92,9 @@ func (f *proxyFlags) resolve(env *cliEnv) (proxyConfig, error) {
 	var pe proxyEnv
 	if err := envparse.ParseWithOptions(&pe, envparse.Options{Environment: map[string]string{"IMGPREP_PROXY_TOKEN": strings.TrimSpace(env.getenv("IMGPREP_PROXY_TOKEN"))}}); err != nil {
 		return c, errors.New("IMGPREP_PROXY_TOKEN could not be read")
+	}
+	if c.maxBuffered, err = f.buffered(); err != nil {
+		return c, err
 	}
 	c.listen, c.token = f.listen, f.token
 	if c.token == "" {
@@ -138,6 +147,20 @@ func (f *proxyFlags) transportOptions() (imgprep.TransportOptions, error) {
 		o.MaxBodyBytes = imgprep.DefaultMaxBodyBytes
 	}
 	return o, nil
+}
+
+// buffered resolves --max-buffered: 0 is twice the preparation
+// concurrency, -1 no bound.
+func (f *proxyFlags) buffered() (int, error) {
+	switch {
+	case f.maxBuffered < -1:
+		return 0, errors.New("--max-buffered: want a number of requests, 0 (the default) or -1 (no bound)")
+	case f.maxBuffered == -1:
+		return 0, nil
+	case f.maxBuffered > 0:
+		return f.maxBuffered, nil
+	}
+	return 2 * cmp.Or(f.concurrency, runtime.NumCPU()), nil
 }
 
 // parseUpstream returns the API base URL: the flag, else the environment's.

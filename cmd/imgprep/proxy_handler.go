@@ -30,15 +30,17 @@ type proxyServer struct {
 	token [sha256.Size]byte // sha256 of cfg.token, compared in constant time
 	rp    *httputil.ReverseProxy
 	log   *requestLog
+	admit *admission // nil: no bound
 }
 
 // newProxyServer builds the handler; base is the upstream round tripper
-// under the imgprep transport (nil = http.DefaultTransport).
+// under the imgprep transport.
 func newProxyServer(cfg proxyConfig, base http.RoundTripper, logw io.Writer) *proxyServer {
-	s := &proxyServer{cfg: cfg, token: sha256.Sum256([]byte(cfg.token)), log: &requestLog{w: logw, secrets: secrets(cfg)}}
+	s := &proxyServer{cfg: cfg, token: sha256.Sum256([]byte(cfg.token)), log: &requestLog{w: logw, secrets: secrets(cfg)},
+		admit: newAdmission(cfg.maxBuffered)}
 	s.rp = &httputil.ReverseProxy{
 		Rewrite:       s.rewrite,
-		Transport:     imgprep.NewTransport(base, cfg.transport),
+		Transport:     imgprep.NewTransport(releasing(base), cfg.transport),
 		FlushInterval: -1, // stream every write: SSE events arrive as they are sent
 		ErrorHandler:  s.proxyError,
 		ErrorLog:      log.New(s.log, "imgprep proxy: ", 0),
@@ -85,6 +87,12 @@ func (s *proxyServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// fails here and proxyError answers 413.
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.transport.MaxBodyBytes+1)
 	}
+	r, release, ok := s.admit.admit(r)
+	if !ok {
+		w.WriteHeader(statusClientGone)
+		return
+	}
+	defer release()
 	s.rp.ServeHTTP(w, r)
 }
 

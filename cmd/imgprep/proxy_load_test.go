@@ -161,3 +161,37 @@ func nearestClient(c color.NRGBA) int {
 }
 
 func sq(x int) int { return x * x }
+
+// TestProxyAdmission: with one body admitted at a time, concurrent edits
+// and a refused one all complete (a refusal releases its slot).
+func TestProxyAdmission(t *testing.T) {
+	up := newUpstream(t, uploadtest.Options{Latency: 50 * time.Millisecond})
+	p := startProxy(t, map[string]string{"IMGPREP_BASE_URL": up.URL}, "--concurrency", "1", "--max-buffered", "1")
+	ct, body := smallEdit(t)
+	cut := testimg.EncodeJPEG(t, testimg.Gradient(64, 64, false), 90)
+	bct, bad := multipartBody(t, []string{"model", "gpt-image-1", "prompt", "a hat"}, part{"image", "cut.jpg", "image/jpeg", cut[:len(cut)/2]})
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Go(func() {
+			c, b := ct, body
+			if i%4 == 0 {
+				c, b = bct, bad
+			}
+			resp, err := testClient.Post(p.base+"/images/edits", c, bytes.NewReader(b))
+			if err == nil {
+				resp.Body.Close()
+				codes[i] = resp.StatusCode
+			}
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if want := map[bool]int{true: 400, false: 200}[i%4 == 0]; c != want {
+			t.Errorf("request %d: %d, want %d", i, c, want)
+		}
+	}
+	if code, _, stderr := runProxyCmd(t, nil, "--listen", "127.0.0.1:0", "--max-buffered", "-2"); code != exitUsage || !strings.Contains(stderr, "--max-buffered") {
+		t.Errorf("--max-buffered -2: %d %q", code, stderr)
+	}
+}
