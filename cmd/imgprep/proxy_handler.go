@@ -81,18 +81,18 @@ func (s *proxyServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 			"imgprep proxy: missing or wrong proxy token: send Authorization: Bearer TOKEN or "+tokenHeader+": TOKEN")
 		return
 	}
-	if r.Body != nil {
-		// One byte over the limit, so that the transport sees an edit body
-		// over its MaxBodyBytes and answers 413 itself; any other body
-		// fails here and proxyError answers 413.
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.transport.MaxBodyBytes+1)
-	}
 	r, release, ok := s.admit.admit(r)
 	if !ok {
 		w.WriteHeader(statusClientGone)
 		return
 	}
 	defer release()
+	if r.Body != nil && r.Body != http.NoBody {
+		// One byte over the limit, so that the transport sees an edit body
+		// over its MaxBodyBytes and answers 413 itself; any other body
+		// fails here and proxyError answers 413.
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.transport.MaxBodyBytes+1)
+	}
 	s.rp.ServeHTTP(w, r)
 }
 

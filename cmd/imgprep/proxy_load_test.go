@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -190,6 +191,28 @@ func TestProxyAdmission(t *testing.T) {
 		if want := map[bool]int{true: 400, false: 200}[i%4 == 0]; c != want {
 			t.Errorf("request %d: %d, want %d", i, c, want)
 		}
+	}
+	// A body still uploading holds the one slot; a request without a body
+	// is not admitted at all, so it passes meanwhile.
+	pr, pw := io.Pipe()
+	slow := make(chan int, 1)
+	go func() {
+		resp, err := testClient.Post(p.base+"/images/edits", ct, pr)
+		if err != nil {
+			slow <- -1
+			return
+		}
+		resp.Body.Close()
+		slow <- resp.StatusCode
+	}()
+	pw.Write(body[:100])
+	if resp := do(t, must(http.NewRequest("GET", p.base+"/models", nil))); resp.StatusCode != 200 {
+		t.Errorf("GET while a body uploads: %d", resp.StatusCode)
+	}
+	pw.Write(body[100:])
+	pw.Close()
+	if st := <-slow; st != 200 {
+		t.Errorf("the slow upload got %d", st)
 	}
 	if code, _, stderr := runProxyCmd(t, nil, "--listen", "127.0.0.1:0", "--max-buffered", "-2"); code != exitUsage || !strings.Contains(stderr, "--max-buffered") {
 		t.Errorf("--max-buffered -2: %d %q", code, stderr)
