@@ -235,10 +235,14 @@ func readBody(req *http.Request, limit int64) ([]byte, error) {
 	if req.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if req.ContentLength > 0 {
+		buf.Grow(int(min(req.ContentLength, limit)) + bytes.MinRead) // no growth copies
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(req.Body, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, tooLarge(limit)
 	}
