@@ -1,13 +1,11 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/url"
-	"runtime"
 	"strings"
 
 	envparse "github.com/caarlos0/env/v11"
@@ -50,7 +48,7 @@ func (f *proxyFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noMaskInference, "no-mask-inference", false, "use a mask's alpha channel as it is (no painting detection, no rotation)")
 	fs.Int64Var(&f.maxBody, "max-body-bytes", 0, "request body limit in bytes (0 = 256 MiB); larger bodies get 413")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "preparations at once across all requests (0 = one per CPU); the others wait")
-	fs.IntVar(&f.maxBuffered, "max-buffered", 0, "requests whose bodies are held in memory at once, read and waiting for or under preparation (0 = twice --concurrency, -1 = no bound); the others wait unread")
+	fs.IntVar(&f.maxBuffered, "max-buffered", 0, "edit requests whose bodies are held in memory at once, read and waiting for or under preparation (0 = twice --concurrency, -1 = no bound); the others wait unread")
 	fs.BoolVar(&f.restore, "restore-results", false, "map b64_json results back to the first image's original geometry")
 	fs.StringVar(&f.resultFormat, "result-format", "", "convert b64_json results to png, jpeg or webp")
 	f.prep.model.registerFile(fs)
@@ -67,9 +65,6 @@ type proxyConfig struct {
 	key       string // injected when a client sends no Authorization; "" = none
 	token     string // required from clients when set
 	transport imgprep.TransportOptions
-	// maxBuffered bounds the requests admitted at once (see admission);
-	// 0 means no bound.
-	maxBuffered int
 }
 
 // resolve checks the flags against the environment. Its errors are usage
@@ -92,9 +87,6 @@ func (f *proxyFlags) resolve(env *cliEnv) (proxyConfig, error) {
 	var pe proxyEnv
 	if err := envparse.ParseWithOptions(&pe, envparse.Options{Environment: map[string]string{"IMGPREP_PROXY_TOKEN": strings.TrimSpace(env.getenv("IMGPREP_PROXY_TOKEN"))}}); err != nil {
 		return c, errors.New("IMGPREP_PROXY_TOKEN could not be read")
-	}
-	if c.maxBuffered, err = f.buffered(); err != nil {
-		return c, err
 	}
 	c.listen, c.token = f.listen, f.token
 	if c.token == "" {
@@ -136,31 +128,20 @@ func (f *proxyFlags) transportOptions() (imgprep.TransportOptions, error) {
 	if f.maxBody < 0 || f.concurrency < 0 {
 		return o, errors.New("--max-body-bytes and --concurrency: want 0 (the default) or more")
 	}
+	if f.maxBuffered < -1 {
+		return o, errors.New("--max-buffered: want a number of requests, 0 (the default) or -1 (no bound)")
+	}
 	if f.resultFormat != "" {
 		if o.Results.SaveFormat = codecs.ParseFormat(f.resultFormat); !o.Results.SaveFormat.Encodable() {
 			return o, fmt.Errorf("--result-format %q: want png, jpeg or webp", f.resultFormat)
 		}
 	}
 	o.DefaultModel, o.NoMaskInference, o.Results.Restore = f.defaultModel, f.noMaskInference, f.restore
-	o.MaxBodyBytes, o.Concurrency = f.maxBody, f.concurrency
+	o.MaxBodyBytes, o.Concurrency, o.MaxBuffered = f.maxBody, f.concurrency, f.maxBuffered
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = imgprep.DefaultMaxBodyBytes
 	}
 	return o, nil
-}
-
-// buffered resolves --max-buffered: 0 is twice the preparation
-// concurrency, -1 no bound.
-func (f *proxyFlags) buffered() (int, error) {
-	switch {
-	case f.maxBuffered < -1:
-		return 0, errors.New("--max-buffered: want a number of requests, 0 (the default) or -1 (no bound)")
-	case f.maxBuffered == -1:
-		return 0, nil
-	case f.maxBuffered > 0:
-		return f.maxBuffered, nil
-	}
-	return 2 * cmp.Or(f.concurrency, runtime.NumCPU()), nil
 }
 
 // parseUpstream returns the API base URL: the flag, else the environment's.

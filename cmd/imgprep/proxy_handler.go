@@ -30,17 +30,15 @@ type proxyServer struct {
 	token [sha256.Size]byte // sha256 of cfg.token, compared in constant time
 	rp    *httputil.ReverseProxy
 	log   *requestLog
-	admit *admission // nil: no bound
 }
 
 // newProxyServer builds the handler; base is the upstream round tripper
 // under the imgprep transport.
 func newProxyServer(cfg proxyConfig, base http.RoundTripper, logw io.Writer) *proxyServer {
-	s := &proxyServer{cfg: cfg, token: sha256.Sum256([]byte(cfg.token)), log: &requestLog{w: logw, secrets: secrets(cfg)},
-		admit: newAdmission(cfg.maxBuffered)}
+	s := &proxyServer{cfg: cfg, token: sha256.Sum256([]byte(cfg.token)), log: &requestLog{w: logw, secrets: secrets(cfg)}}
 	s.rp = &httputil.ReverseProxy{
 		Rewrite:       s.rewrite,
-		Transport:     imgprep.NewTransport(releasing(base), cfg.transport),
+		Transport:     imgprep.NewTransport(base, cfg.transport),
 		FlushInterval: -1, // stream every write: SSE events arrive as they are sent
 		ErrorHandler:  s.proxyError,
 		ErrorLog:      log.New(s.log, "imgprep proxy: ", 0),
@@ -81,12 +79,6 @@ func (s *proxyServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 			"imgprep proxy: missing or wrong proxy token: send Authorization: Bearer TOKEN or "+tokenHeader+": TOKEN")
 		return
 	}
-	r, release, ok := s.admit.admit(r)
-	if !ok {
-		w.WriteHeader(statusClientGone)
-		return
-	}
-	defer release()
 	if r.Body != nil && r.Body != http.NoBody {
 		// One byte over the limit, so that the transport sees an edit body
 		// over its MaxBodyBytes and answers 413 itself; any other body
