@@ -165,8 +165,8 @@ func NewTransport(next http.RoundTripper, opts TransportOptions) http.RoundTripp
 }
 
 type transport struct {
-	next  http.RoundTripper
-	opts  TransportOptions
+	next    http.RoundTripper
+	opts    TransportOptions
 	slots   chan struct{} // preparations running at once
 	buffers chan struct{} // edit bodies held at once; nil: no bound
 	// prepareOne is pipeline.PrepareOne; tests count calls through it.
