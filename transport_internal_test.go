@@ -37,15 +37,7 @@ func TestPreparationsBounded(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 6 {
 			wg.Go(func() {
-				var buf bytes.Buffer
-				w := multipart.NewWriter(&buf)
-				w.WriteField("model", "dall-e-2")
-				fw, _ := w.CreateFormFile("image", "p.jpg")
-				fw.Write(photo)
-				w.Close()
-				req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/v1/images/edits", &buf)
-				req.Header.Set("Content-Type", w.FormDataContentType())
-				resp, err := tr.RoundTrip(req)
+				resp, err := tr.RoundTrip(editRequest("dall-e-2", photo, nil))
 				if err != nil || resp.StatusCode != 200 {
 					t.Errorf("round trip: %v %v", resp, err)
 					return
@@ -88,14 +80,7 @@ func TestBufferedBodiesBounded(t *testing.T) {
 	var started atomic.Int32
 	var wg sync.WaitGroup
 	for range 5 {
-		var buf bytes.Buffer
-		w := multipart.NewWriter(&buf)
-		w.WriteField("model", "gpt-image-1")
-		fw, _ := w.CreateFormFile("image", "p.jpg")
-		fw.Write(photo)
-		w.Close()
-		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/v1/images/edits", io.NopCloser(&countingBody{r: &buf, started: &started}))
-		req.Header.Set("Content-Type", w.FormDataContentType())
+		req := editRequest("gpt-image-1", photo, func(r io.Reader) io.Reader { return &countingBody{r: r, started: &started} })
 		wg.Go(func() {
 			if resp, err := tr.RoundTrip(req); err != nil || resp.StatusCode != 200 {
 				t.Errorf("round trip: %v %v", resp, err)
@@ -115,4 +100,22 @@ func TestBufferedBodiesBounded(t *testing.T) {
 	if n := started.Load(); n != 5 {
 		t.Errorf("%d bodies read in the end, want 5", n)
 	}
+}
+
+// editRequest is a multipart edit request for model with one image, its
+// body wrapped by wrap when given.
+func editRequest(modelName string, image []byte, wrap func(io.Reader) io.Reader) *http.Request {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("model", modelName)
+	fw, _ := w.CreateFormFile("image", "p.jpg")
+	fw.Write(image)
+	w.Close()
+	var body io.Reader = &buf
+	if wrap != nil {
+		body = wrap(body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:1/v1/images/edits", body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return req
 }
