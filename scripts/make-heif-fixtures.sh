@@ -57,6 +57,9 @@ heif-enc -A $q -o $out/avif-heifenc.avif "$tmp/photo.png"
 avifenc -s 8 --min 20 --max 30 "$tmp/alpha.png" $out/avif-alpha.avif >/dev/null
 avifenc -s 8 --min 20 --max 30 -d 10 "$tmp/photo16.png" $out/avif-10bit.avif >/dev/null
 cp "$tmp/pad.png" "$tmp/grid.png"
-avifenc -s 8 --min 20 --max 30 -y 420 --grid 2x2 --irot 1 --imir 0 "$tmp/grid.png" $out/avif-grid-irot1-imir0.avif >/dev/null
+avifenc -s 8 --min 20 --max 30 -y 420 --grid 2x2 "$tmp/grid.png" $out/avif-grid.avif >/dev/null
+# irot and imir on a single image: libheif 1.15 (and so libvips) misplaces
+# the tiles of a grid that has them, so the reference is kept simple.
+avifenc -s 8 --min 20 --max 30 --irot 1 --imir 0 "$tmp/photo.png" $out/avif-irot1-imir0.avif >/dev/null
 head -c $(( $(stat -c %s $out/avif-heifenc.avif) / 2 )) $out/avif-heifenc.avif > $out/avif-cut-half.avif
 ls -l $out
