@@ -71,6 +71,7 @@ func run(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
+			setupCodecs(env)
 			return c.run(ctx, env, args[1:])
 		}
 	}
