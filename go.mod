@@ -17,6 +17,14 @@ require (
 )
 
 require (
+	github.com/ebitengine/purego v0.8.3
+	github.com/gen2brain/avif v0.4.4
+	github.com/gen2brain/heic v0.4.5
+	github.com/gen2brain/webp v0.5.5
+	github.com/tetratelabs/wazero v1.9.0
+)
+
+require (
 	github.com/coder/websocket v1.8.15 // indirect
 	github.com/tidwall/gjson v1.20.0 // indirect
 	github.com/tidwall/match v1.1.1 // indirect

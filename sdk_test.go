@@ -53,14 +53,7 @@ func TestOpenAIGoDallE2ThroughHTTPClientAndMiddleware(t *testing.T) {
 			if len(resp.Data) != 1 || resp.Data[0].B64JSON == "" {
 				t.Fatalf("response %+v", resp)
 			}
-			rec := srv.Edits()[0]
-			img, m := fileOf(t, rec, "image"), fileOf(t, rec, "mask")
-			if img.ContentType != "image/png" || img.Width != 1024 || img.Height != 1024 || !img.HasAlpha || !strings.HasSuffix(img.Filename, ".png") {
-				t.Errorf("image arrived as %+v", img)
-			}
-			if m.ContentType != "image/png" || m.Width != 1024 || m.Height != 1024 || !m.HasAlpha {
-				t.Errorf("mask arrived as %+v", m)
-			}
+			checkSquareArrival(t, srv.Edits()[0], 1024)
 		})
 	}
 }
@@ -102,41 +95,54 @@ func TestOpenAIGoAwkwardInputsAndTruncated(t *testing.T) {
 	}
 }
 
-func TestGoOpenAIDallE2NonSquare(t *testing.T) {
+func TestGoOpenAIDallE2(t *testing.T) {
 	srv := uploadtest.NewServer(t, uploadtest.Options{})
 	cfg := goopenai.DefaultConfig("sk-test")
 	cfg.BaseURL = srv.URL
 	cfg.HTTPClient = &http.Client{Transport: imgprep.NewTransport(nil, imgprep.TransportOptions{})}
 	client := goopenai.NewClientWithConfig(cfg)
-	resp, err := client.CreateEditImage(sdkContext(t), goopenai.ImageEditRequest{
-		Image:          bytes.NewReader(sample(t, "gopher_alpha.png")), // 75x100: not square
-		Mask:           bytes.NewReader(holeMask(t, 75, 100, image.Rect(10, 10, 40, 40))),
-		Prompt:         "a hat",
-		Model:          goopenai.CreateImageModelDallE2,
-		N:              1,
-		Size:           goopenai.CreateImageSize256x256,
-		ResponseFormat: goopenai.CreateImageResponseFormatB64JSON,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(resp.Data) != 1 || resp.Data[0].B64JSON == "" {
-		t.Fatalf("response %+v", resp)
-	}
-	rec := srv.Edits()[0]
-	img, m := fileOf(t, rec, "image"), fileOf(t, rec, "mask")
-	if img.Width != img.Height || img.ContentType != "image/png" || m.Width != img.Width || m.ContentType != "image/png" {
-		t.Errorf("arrived: image %+v, mask %+v", img, m)
+	for i, c := range []struct {
+		image, mask []byte
+		side        int
+	}{
+		{photo12(t), holeMask(t, 3024, 4032, image.Rect(0, 0, 3024, 1008)), 1024},              // 12 MP, EXIF 6, full-size mask
+		{sample(t, "gopher_alpha.png"), holeMask(t, 75, 100, image.Rect(10, 10, 40, 40)), 256}, // 75x100: not square, below the smallest side
+	} {
+		resp, err := client.CreateEditImage(sdkContext(t), goopenai.ImageEditRequest{
+			Image: bytes.NewReader(c.image), Mask: bytes.NewReader(c.mask), Prompt: "a hat",
+			Model: goopenai.CreateImageModelDallE2, N: 1, Size: goopenai.CreateImageSize256x256,
+			ResponseFormat: goopenai.CreateImageResponseFormatB64JSON,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Data) != 1 || resp.Data[0].B64JSON == "" {
+			t.Fatalf("response %+v", resp)
+		}
+		checkSquareArrival(t, srv.Edits()[i], c.side)
 	}
 	// A truncated input: go-openai raises its API error, nothing is sent.
-	_, err = client.CreateEditImage(sdkContext(t), goopenai.ImageEditRequest{
+	_, err := client.CreateEditImage(sdkContext(t), goopenai.ImageEditRequest{
 		Image: bytes.NewReader(sample(t, "gopher_alpha.png")[:500]), Prompt: "x", Model: goopenai.CreateImageModelDallE2,
 	})
 	var apiErr *goopenai.APIError
 	if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != http.StatusBadRequest || apiErr.Type != "invalid_request_error" {
 		t.Fatalf("truncated: %v", err)
 	}
-	if n := len(srv.Requests()); n != 1 {
+	if n := len(srv.Requests()); n != 2 {
 		t.Errorf("%d requests reached the server", n)
+	}
+}
+
+// checkSquareArrival checks that the server got a side x side RGBA PNG
+// labelled image/png with a .png name, and a mask of the same size.
+func checkSquareArrival(t *testing.T, rec uploadtest.RecordedRequest, side int) {
+	t.Helper()
+	img, m := fileOf(t, rec, "image"), fileOf(t, rec, "mask")
+	if img.ContentType != "image/png" || img.Format != "png" || img.Width != side || img.Height != side || !img.HasAlpha || !strings.HasSuffix(img.Filename, ".png") {
+		t.Errorf("image arrived as %+v, want a %dx%d RGBA png labelled image/png", img, side, side)
+	}
+	if m.ContentType != "image/png" || m.Format != "png" || m.Width != side || m.Height != side || !m.HasAlpha {
+		t.Errorf("mask arrived as %+v", m)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/editbody"
@@ -58,6 +59,14 @@ type TransportOptions struct {
 	// requests of this transport (0 = runtime.NumCPU()); the others wait,
 	// under their request's context.
 	Concurrency int
+	// MaxBuffered bounds the edit requests whose bodies the transport holds
+	// at once, read and waiting for or under preparation (0 = twice
+	// Concurrency, negative = no bound). The others wait, unread, under
+	// their request's context; a request leaves as soon as it is handed to
+	// next or answered, so the wait for the API's answer holds no place.
+	// Without it a burst of large uploads would all sit in memory, twice
+	// (the body and its parsed parts), while they wait for a preparation.
+	MaxBuffered int
 	// Results opts in to post-processing responses (off by default).
 	Results ResultOptions
 	// OnEdit, when set, is called once for every intercepted edit request
@@ -145,13 +154,21 @@ func NewTransport(next http.RoundTripper, opts TransportOptions) http.RoundTripp
 	if n <= 0 {
 		n = runtime.NumCPU()
 	}
-	return &transport{next: next, opts: opts, slots: make(chan struct{}, n), prepareOne: pipeline.PrepareOne}
+	t := &transport{next: next, opts: opts, slots: make(chan struct{}, n), prepareOne: pipeline.PrepareOne}
+	switch b := opts.MaxBuffered; {
+	case b == 0:
+		t.buffers = make(chan struct{}, 2*n)
+	case b > 0:
+		t.buffers = make(chan struct{}, b)
+	}
+	return t
 }
 
 type transport struct {
-	next  http.RoundTripper
-	opts  TransportOptions
-	slots chan struct{} // preparations running at once
+	next    http.RoundTripper
+	opts    TransportOptions
+	slots   chan struct{} // preparations running at once
+	buffers chan struct{} // edit bodies held at once; nil: no bound
 	// prepareOne is pipeline.PrepareOne; tests count calls through it.
 	prepareOne func(context.Context, pipeline.Input, *model.Profile, pipeline.Options) (*pipeline.Prepared, error)
 }
@@ -184,6 +201,12 @@ func (t *transport) roundTrip(req *http.Request, next func(*http.Request) (*http
 	if !isEdit(req) {
 		return next(req)
 	}
+	release, err := t.admit(req.Context())
+	if err != nil {
+		req.Body.Close()
+		return nil, err
+	}
+	defer release()
 	data, err := readBody(req, t.opts.MaxBodyBytes)
 	if err != nil {
 		if errors.Is(err, editbody.ErrTooLarge) {
@@ -193,6 +216,7 @@ func (t *transport) roundTrip(req *http.Request, next func(*http.Request) (*http
 	}
 	body, err := editbody.Parse(req.Header.Get("Content-Type"), bytes.NewReader(data), editbody.Limits{MaxBytes: t.opts.MaxBodyBytes})
 	if errors.Is(err, editbody.ErrNotEditBody) {
+		release()
 		return next(withBody(req, req.Header.Get("Content-Type"), data))
 	}
 	if err != nil {
@@ -217,6 +241,7 @@ func (t *transport) roundTrip(req *http.Request, next func(*http.Request) (*http
 		out = withBody(req, req.Header.Get("Content-Type"), data)
 	}
 	t.report(req.Context(), ed.report())
+	release()
 	resp, err := next(out)
 	if err != nil || !t.opts.Results.active() {
 		return resp, err
@@ -235,10 +260,14 @@ func readBody(req *http.Request, limit int64) ([]byte, error) {
 	if req.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if req.ContentLength > 0 {
+		buf.Grow(int(min(req.ContentLength, limit)) + bytes.MinRead) // no growth copies
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(req.Body, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, tooLarge(limit)
 	}
@@ -272,3 +301,17 @@ func (t *transport) acquire(ctx context.Context) error {
 }
 
 func (t *transport) release() { <-t.slots }
+
+// admit takes a place among the buffered edit bodies, waiting under ctx,
+// and returns its release (safe to call more than once).
+func (t *transport) admit(ctx context.Context) (func(), error) {
+	if t.buffers == nil {
+		return func() {}, nil
+	}
+	select {
+	case t.buffers <- struct{}{}:
+		return sync.OnceFunc(func() { <-t.buffers }), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

@@ -124,6 +124,12 @@ func decodeFormat(b []byte, info *Info, meta probeMeta, opts DecodeOptions) (img
 		img, err = bmp.Decode(r)
 	case TIFF:
 		img, err = tiff.Decode(r)
+	case HEIC, AVIF:
+		if d := registered(info.Format); d != nil {
+			img, err = d.Decode(b, opts)
+		} else {
+			err = notRegistered(info.Format)
+		}
 	default:
 		err = newErr(info.Format, ErrUnsupported, "no decoder")
 	}

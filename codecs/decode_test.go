@@ -116,7 +116,8 @@ func TestProbeUnsupportedReason(t *testing.T) {
 	for _, f := range []codecs.Format{codecs.HEIC, codecs.AVIF} {
 		_, err := codecs.Probe(fixtureData(t, string(f)+"."+string(f)))
 		want := "codecs: " + string(f) + ": unsupported format: " + string(f) +
-			" is recognised but not supported; convert to JPEG or PNG first"
+			" is recognised but no decoder is linked in (import github.com/imgprep/imgprep/codecs/" +
+			string(f) + "); convert to JPEG or PNG first"
 		if err == nil || err.Error() != want {
 			t.Errorf("%s: err = %v, want %q", f, err, want)
 		}

@@ -22,8 +22,8 @@ type EncodeOptions struct {
 	// PNGLevel is the PNG compression effort: 0 is the default (fast, like
 	// 1), 1 best speed, 2 zlib's default, 3 best compression.
 	PNGLevel int
-	// Lossless selects lossless WebP (pure Go). Lossy WebP needs a cgo
-	// build; see LossyWebPAvailable.
+	// Lossless selects lossless WebP (nativewebp, pure Go). Lossy WebP is
+	// libwebp: through cgo, or compiled to WebAssembly without cgo.
 	Lossless bool
 	// KeepAlpha writes an alpha channel even when every pixel is opaque
 	// (PNG colour type 6 instead of 2): dall-e-2 rejects RGB PNGs.

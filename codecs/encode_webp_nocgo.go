@@ -2,14 +2,42 @@
 
 package codecs
 
-import "image"
+import (
+	"bytes"
+	"image"
+	"image/draw"
 
-// LossyWebPAvailable reports whether this build can encode lossy WebP
-// (it needs cgo for libwebp).
-func LossyWebPAvailable() bool { return false }
+	"github.com/gen2brain/webp"
+)
 
-// encodeWebPLossy is unavailable without cgo.
-func encodeWebPLossy(image.Image, int) ([]byte, error) {
-	return nil, &FormatError{Format: WebP, Kind: ErrEncode,
-		Reason: "lossy webp needs a cgo build (CGO_ENABLED=1); use lossless or another format"}
+// LossyWebPAvailable reports whether this build can encode lossy WebP. It
+// always can: with cgo through libwebp (chai2010/webp), without it through
+// libwebp compiled to WebAssembly (gen2brain/webp, run by wazero: compiled
+// once per process, about a fifth of a second).
+func LossyWebPAvailable() bool { return true }
+
+// encodeWebPLossy encodes with gen2brain/webp's libwebp 1.4 build, method 4
+// as libwebp's default (and chai2010's). Its quality 100 means lossless,
+// so lossy quality is capped at 99.
+func encodeWebPLossy(img image.Image, quality int) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, newErr(WebP, ErrEncode, "lossy encoder panic: %v", r)
+		}
+	}()
+	// gen2brain/webp hands *image.RGBA's premultiplied bytes to libwebp as
+	// straight alpha, which darkens semi-transparent pixels: un-premultiply.
+	if m, ok := img.(*image.RGBA); ok {
+		n := image.NewNRGBA(m.Rect)
+		draw.Draw(n, n.Rect, m, m.Rect.Min, draw.Src)
+		img = n
+	}
+	var buf bytes.Buffer
+	if err := webp.Encode(&buf, img, webp.Options{Quality: min(quality, 99), Method: webp.DefaultMethod}); err != nil {
+		return nil, encodeErr(WebP, err)
+	}
+	if buf.Len() == 0 {
+		return nil, newErr(WebP, ErrEncode, "lossy encoder produced no data")
+	}
+	return buf.Bytes(), nil
 }

@@ -12,8 +12,9 @@ var (
 	ErrEmpty = errors.New("empty file")
 	// ErrUnknownFormat: no known signature.
 	ErrUnknownFormat = errors.New("unknown image format")
-	// ErrUnsupported: a recognised format (HEIC, AVIF, or an unsupported
-	// variant such as 12-bit JPEG) that cannot be decoded.
+	// ErrUnsupported: a recognised format that cannot be decoded: HEIC or
+	// AVIF without a registered decoder, or an unsupported variant such as
+	// 12-bit JPEG or an HEIF overlay image.
 	ErrUnsupported = errors.New("unsupported format")
 	// ErrCorrupt: the data is malformed (bad checksum, bad header, bad stream).
 	ErrCorrupt = errors.New("corrupt image")

@@ -46,11 +46,14 @@ func (f Format) Ext() string {
 	return "." + string(f)
 }
 
-// Decodable reports whether Decode supports f.
+// Decodable reports whether Decode supports f: the built-in formats, and
+// HEIC and AVIF when a decoder is registered (see RegisterDecoder).
 func (f Format) Decodable() bool {
 	switch f {
 	case PNG, JPEG, WebP, GIF, BMP, TIFF:
 		return true
+	case HEIC, AVIF:
+		return registered(f) != nil
 	}
 	return false
 }

@@ -27,13 +27,24 @@ type Info struct {
 	// HasAlpha is true when the image has an alpha channel or any declared
 	// transparency (PNG tRNS, GIF transparent index, WebP ALPH/alpha flag).
 	HasAlpha bool `json:"has_alpha"`
-	// BitDepth is bits per sample (1, 2, 4, 8 or 16).
+	// BitDepth is bits per sample (1, 2, 4, 8 or 16; HEIC and AVIF: 8, 10
+	// or 12).
 	BitDepth int        `json:"bit_depth"`
 	Color    ColorModel `json:"color"`
 	// Orientation is the EXIF orientation 1..8 (JPEG APP1, PNG eXIf,
-	// WebP EXIF chunk); 1 when absent or out of range.
-	Orientation int  `json:"orientation"`
-	Animated    bool `json:"animated,omitempty"`
+	// WebP EXIF chunk); 1 when absent or out of range. For HEIC and AVIF
+	// it is the orientation equivalent to the irot and imir properties,
+	// which govern there (their EXIF orientation is informative only).
+	Orientation int `json:"orientation"`
+	// Transform describes HEIC/AVIF transformative properties in the
+	// order they apply, e.g. "irot 90° anti-clockwise, imir left-right"
+	// (Width and Height are after any clap crop); "" when there are none.
+	Transform string `json:"transform,omitempty"`
+	// Images is the number of top-level images in an HEIC or AVIF file
+	// (thumbnails, alpha planes and tiles not counted); the primary one
+	// is decoded. 0 for other formats.
+	Images   int  `json:"images,omitempty"`
+	Animated bool `json:"animated,omitempty"`
 	// Frames is the declared number of frames (1 for still images, 0 when
 	// unknown without a full parse).
 	Frames      int  `json:"frames,omitempty"`

@@ -58,8 +58,7 @@ func probe(b []byte) (info Info, meta probeMeta, err error) {
 	case TIFF:
 		info, err = probeTIFF(b)
 	case HEIC, AVIF:
-		return Info{Format: f}, meta, newErr(f, ErrUnsupported,
-			"%s is recognised but not supported; convert to JPEG or PNG first", f)
+		info, err = probeRegistered(f, b)
 	default:
 		return Info{}, meta, newErr(Unknown, ErrUnknownFormat, "no known signature")
 	}

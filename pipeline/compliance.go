@@ -22,7 +22,11 @@ func nonCompliance(info codecs.Info, n int, p *model.Profile, o Options) []strin
 		add("%d bytes, over the %d-byte budget", n, b)
 	}
 	if info.Orientation > 1 {
-		add("EXIF orientation %d must be applied to the pixels", info.Orientation)
+		if info.Transform != "" {
+			add("%s (EXIF orientation %d) must be applied to the pixels", info.Transform, info.Orientation)
+		} else {
+			add("EXIF orientation %d must be applied to the pixels", info.Orientation)
+		}
 	}
 	if info.Animated {
 		add("animated (%d frames); only the first frame is sent", info.Frames)

@@ -247,7 +247,8 @@ func autoFormat(src codecs.Format, alpha bool, p *model.Profile) codecs.Format {
 	if keep && (src != codecs.WebP || codecs.LossyWebPAvailable()) {
 		return src
 	}
-	photo := src == codecs.JPEG || src == codecs.WebP || src == codecs.TIFF || src == codecs.BMP
+	photo := src == codecs.JPEG || src == codecs.WebP || src == codecs.TIFF || src == codecs.BMP ||
+		src == codecs.HEIC || src == codecs.AVIF
 	if photo && !alpha && p.Accepts(codecs.JPEG) {
 		return codecs.JPEG
 	}

@@ -170,13 +170,36 @@ func PrepareMask(pl *Plan, p *model.Profile, m *image.Alpha, o MaskOptions) (*Pr
 	return &PreparedMask{Data: data, Image: prepared, Report: rep}, nil
 }
 
+// TransparencyMasks reports whether p, given no mask, edits the input's
+// own transparent pixels: dall-e-2's rule (a model that requires alpha and
+// takes a mask). ImplicitMask and ImplicitMaskWarnings apply it; callers
+// that check options against a model (a preview or a composite needs an
+// edit area) ask it too, so the rule lives here only.
+func TransparencyMasks(p *model.Profile) bool { return p != nil && p.RequireAlpha && p.Mask }
+
+// ImplicitMask returns the edit area a model applies to a prepared image
+// sent without a mask: for a model whose input's own transparency is the
+// mask (TransparencyMasks), the prepared image's alpha channel (alpha 0 =
+// edit), at the prepared size; nil for other models. The error is the
+// prepared image's decode error.
+func ImplicitMask(res *Prepared, p *model.Profile) (*image.Alpha, error) {
+	if res == nil || !TransparencyMasks(p) {
+		return nil, nil
+	}
+	img, _, err := codecs.Decode(res.Data, codecs.DecodeOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return mask.FromTransparency(img), nil
+}
+
 // ImplicitMaskWarnings applies to models whose input's own transparency
-// is the edit area when no mask is sent (dall-e-2, which requires alpha):
-// it warns when the prepared image has no fully transparent pixel (nothing
+// is the edit area when no mask is sent (TransparencyMasks: dall-e-2): it
+// warns when the prepared image has no fully transparent pixel (nothing
 // would be edited), or when only the padding is transparent. For other
 // models, and on a decode error, it returns nil.
 func ImplicitMaskWarnings(res *Prepared, p *model.Profile) []string {
-	if !p.RequireAlpha || !p.Mask || res == nil {
+	if res == nil || !TransparencyMasks(p) {
 		return nil
 	}
 	// An opaque source has transparent pixels only where the plan pads
@@ -184,11 +207,11 @@ func ImplicitMaskWarnings(res *Prepared, p *model.Profile) []string {
 	// again (a full PNG decode, ~15% of a dall-e-2 prep).
 	editable := res.Plan.Padded() && res.Plan.Fill == "transparent"
 	if res.Plan.Source.HasAlpha {
-		img, _, err := codecs.Decode(res.Data, codecs.DecodeOptions{})
+		m, err := ImplicitMask(res, p)
 		if err != nil {
 			return nil
 		}
-		editable = mask.Stats(mask.FromTransparency(img)).Editable > 0
+		editable = mask.Stats(m).Editable > 0
 	}
 	switch {
 	case !editable:

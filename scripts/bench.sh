@@ -23,6 +23,10 @@ else
   cat "$tmp/cc.log" >&2
 fi
 out=benchmarks/RESULTS.md
+# Hand-written sections after this marker line are carried over as they are.
+marker='<!-- kept by scripts/bench.sh'
+kept=""
+[ -f "$out" ] && kept=$(awk -v m="$marker" 'index($0, m) == 1 { on = 1 } on' "$out")
 {
   echo "# imgprep benchmark results"
   echo
@@ -45,6 +49,10 @@ out=benchmarks/RESULTS.md
   echo '```text'
   go test -run '^$' -bench 'Prepare' -benchtime 10x ./benchmarks | grep -E '^(Benchmark|cpu:)'
   echo '```'
+  if [ -n "$kept" ]; then
+    echo
+    printf '%s\n' "$kept"
+  fi
 } >"$tmp/RESULTS.md"
 mv "$tmp/RESULTS.md" "$out"
 echo "bench.sh: wrote $out" >&2

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the optional peers used by tests and benchmarks: libvips and
 # ImageMagick (strict readers for the corpus conformance test and peers in the
-# benchmark harness). Safe to re-run; does nothing when they are present.
+# benchmark harness), and the official openai npm SDK v5 (the proxy's SDK
+# test; v7 needs Node 22) into ${XDG_CACHE_HOME:-$HOME/.cache}/imgprep-node,
+# outside the repository. Safe to re-run; does nothing when they are present.
 #
 #   scripts/setup-tools.sh          libvips-tools, imagemagick
 #   scripts/setup-tools.sh --bench  also libvips-dev, pkg-config and a C
@@ -19,6 +21,7 @@ if [ $bench -eq 1 ]; then
   command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
   command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
   pkg-config --exists vips 2>/dev/null || need+=(libvips-dev)
+  command -v heif-enc >/dev/null 2>&1 || need+=(libheif-examples) # the HEIC bench input
 fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
@@ -27,6 +30,17 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -q >/tmp/imgprep-apt.log 2>&1 || true
     $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >>/tmp/imgprep-apt.log 2>&1 ||
       echo "setup-tools: could not install ${need[*]} (see /tmp/imgprep-apt.log); tests that need them will skip" >&2
+  fi
+fi
+# The openai npm SDK, when npm is there (cmd/imgprep's proxy SDK test finds
+# it in this directory, or in IMGPREP_NODE_DIR, and skips without it).
+if command -v npm >/dev/null 2>&1; then
+  node_dir="${IMGPREP_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/imgprep-node}"
+  if ! grep -qs '"version": "5\.' "$node_dir/node_modules/openai/package.json"; then
+    mkdir -p "$node_dir"
+    [ -f "$node_dir/package.json" ] || echo '{"private": true}' >"$node_dir/package.json"
+    (cd "$node_dir" && timeout 300 npm install --no-audit --no-fund --silent openai@5 >/tmp/imgprep-npm.log 2>&1) ||
+      echo "setup-tools: could not install the openai npm SDK into $node_dir (see /tmp/imgprep-npm.log); the proxy's SDK test will skip" >&2
   fi
 fi
 exit 0

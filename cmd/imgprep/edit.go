@@ -6,15 +6,17 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/imgprep/imgprep/finish"
+	"github.com/imgprep/imgprep"
+	"github.com/imgprep/imgprep/pipeline"
 	"github.com/imgprep/imgprep/upload"
 )
 
-// runEdit is 'imgprep edit': prepare the inputs for the model, build the
-// mask for the first one, validate the request, send it through the chosen
-// uploader and write every returned image (optionally finished: restored,
-// composited, converted). Exit 0 ok, 1 input rejected or API/network
-// error, 2 usage (including a parameter the model does not take).
+// runEdit is 'imgprep edit': the flags become an imgprep.Job, which the
+// facade prepares (every input for the model, the mask through the first
+// one's plan), validates, sends through the chosen uploader and finishes;
+// the results become files and the report. Exit 0 ok, 1 input rejected or
+// API/network error, 2 usage (including a parameter the model does not
+// take).
 func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	fs := newFlagSet("edit", env.stderr)
 	var f editFlags
@@ -40,9 +42,9 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 		return usageErr(env, "edit", "no input files")
 	case len(files) > p.MaxImages:
 		return usageErr(env, "edit", "%d input images; %s takes at most %d", len(files), p.Name, p.MaxImages)
-	case f.mask.preview && !f.mask.wanted() && !(p.RequireAlpha && p.Mask):
+	case f.mask.preview && !f.mask.wanted() && !pipeline.TransparencyMasks(p):
 		return usageErr(env, "edit", "--preview needs a mask (--mask or --mask-rect ...)")
-	case f.finish.composite && !f.mask.wanted() && !p.RequireAlpha:
+	case f.finish.composite && !f.mask.wanted() && !pipeline.TransparencyMasks(p):
 		return usageErr(env, "edit", "--composite needs the mask: give --mask or --mask-rect ...")
 	}
 	fo, err := f.finish.options()
@@ -58,48 +60,46 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 		return usageErr(env, "edit", "%v", errNoKey)
 	}
 	name := f.uploaderName(cfg.Uploader)
-	req, err := f.request(name)
+	params, err := f.params(name)
 	if err != nil {
 		return usageErr(env, "edit", "%v", err)
 	}
-	if f.partials && !req.Stream {
+	if f.partials && !params.Stream {
 		return usageErr(env, "edit", "--save-partials needs --stream")
 	}
-	prog := newProgress(env, f.verbose)
-	ucfg := cfg.uploadConfig()
-	ucfg.OnRetry = prog.onRetry
-	ucfg.Options = append(ucfg.Options, upload.MultipartOptions{ImageField: f.imageField})
-	up, err := upload.Open(name, ucfg)
-	if err != nil {
-		return usageErr(env, "edit", "%s", shortErr(err, 1000))
-	}
-	if code := f.mask.setup(env, p, files[0]); code >= 0 {
-		return code
-	}
-	in, code := prepareEdit(ctx, env, &f, p, opts, files)
+	job, code := f.job(env, p, opts, files)
 	if code >= 0 {
 		return code
 	}
-	for i, ws := range in.warnings {
-		for _, w := range ws {
+	prog := newProgress(env, f.verbose)
+	rep := &editReport{Model: f.prep.model.name, Uploader: name}
+	params.OnPartial = partialWriter(&f, files[0], prog, &rep.Partials)
+	job.Params, job.Driver, job.Config = params, name, cfg.uploadConfig()
+	job.Config.OnRetry = prog.onRetry
+	job.Config.Options = append(job.Config.Options, upload.MultipartOptions{ImageField: f.imageField})
+	if f.finish.active() {
+		job.Finish = &fo
+	}
+	pr, err := imgprep.Prepare(ctx, job)
+	if err != nil {
+		return prepareFailed(ctx, env, files, err)
+	}
+	for i, in := range pr.Inputs {
+		for _, w := range in.Warnings {
 			fmt.Fprintf(env.stderr, "imgprep: %s: warning: %s\n", files[i], w)
 		}
 	}
-	req.Images, req.Mask = in.uploadFiles()
-	if err := req.Validate(nil, encodingOf(up)); err != nil {
-		return usageErr(env, "edit", "%s", shortErr(err, 1000))
-	}
-	rep := &editReport{Model: req.Model, Uploader: name, Inputs: in.report(), Mask: in.maskItem}
+	rep.Inputs, rep.Mask = inputsReport(files, pr), f.maskReport(files[0], pr.Mask)
 	if f.dryRun {
-		return dryRun(ctx, env, &f, up, req, rep)
+		return dryRun(ctx, env, &f, pr, rep)
 	}
-	return sendEdit(ctx, env, &f, up, req, in, fo, rep, prog)
+	return sendEdit(ctx, env, &f, files, pr, rep, prog)
 }
 
 // dryRun prints the request the uploader would send, key redacted,
 // without sending it or writing any file.
-func dryRun(ctx context.Context, env *cliEnv, f *editFlags, up upload.Uploader, req *upload.Request, rep *editReport) int {
-	dump, err := previewRequest(ctx, up, req)
+func dryRun(ctx context.Context, env *cliEnv, f *editFlags, pr *imgprep.Prepared, rep *editReport) int {
+	dump, err := pr.Dump(ctx)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "imgprep: edit: %s\n", shortErr(err, 1000))
 		return exitUsage
@@ -112,56 +112,46 @@ func dryRun(ctx context.Context, env *cliEnv, f *editFlags, up upload.Uploader, 
 	return writeJSON(env, rep)
 }
 
-// previewRequest renders the request up would send, via upload.Previewer
-// and upload.DumpRequest (Authorization redacted, base64 elided).
-func previewRequest(ctx context.Context, up upload.Uploader, req *upload.Request) (string, error) {
-	pv, ok := up.(upload.Previewer)
-	if !ok {
-		return "", errors.New("this uploader cannot show its request (no Preview)")
-	}
-	hr, body, err := pv.Preview(ctx, req)
-	if err != nil {
-		return "", err
-	}
-	return upload.DumpRequest(hr, body), nil
-}
-
-// sendEdit sends the request and writes the results and the report.
-func sendEdit(ctx context.Context, env *cliEnv, f *editFlags, up upload.Uploader, req *upload.Request, in *editInputs, fo finish.Options, rep *editReport, prog *editProgress) int {
-	if err := checkClobber(f, in.files[0]); err != nil {
+// sendEdit sends the prepared request and writes the results and the
+// report.
+func sendEdit(ctx context.Context, env *cliEnv, f *editFlags, files []string, pr *imgprep.Prepared, rep *editReport, prog *editProgress) int {
+	if err := checkClobber(f, files[0]); err != nil {
 		fmt.Fprintf(env.stderr, "imgprep: edit: %v\n", err)
 		return exitRejected
 	}
 	if err := os.MkdirAll(f.outDir, 0o755); err != nil {
 		return usageErr(env, "edit", "output directory: %v", shortPathErr(err))
 	}
-	if in.preview != nil {
-		if err := writeAtomic(in.preview.path, in.preview.data, f.force); err != nil {
-			fmt.Fprintf(env.stderr, "imgprep: edit: %s: %v\n", in.preview.path, err)
+	if f.mask.preview {
+		pv, err := f.mask.previewOf(pr.Inputs[0], pr.Profile, files[0], f.outDir, maskImage(pr.Mask), map[string]string{})
+		if err == nil {
+			err = writeAtomic(pv.path, pv.data, f.force)
+		}
+		if err != nil {
+			fmt.Fprintf(env.stderr, "imgprep: %s: %s\n", files[0], oneLine(err))
 			return exitRejected
 		}
-		rep.Preview = in.preview.path
+		rep.Preview = pv.path
 	}
 	if f.verbose {
-		dump, err := previewRequest(ctx, up, req)
+		dump, err := pr.Dump(ctx)
 		if err != nil {
 			dump = "(request not shown: " + shortErr(err, 200) + ")"
 		}
 		prog.printf("imgprep: edit: request:\n%s", dump)
 	}
-	req.OnPartial = partialWriter(f, in.files[0], prog, &rep.Partials)
 	prog.start()
-	resp, err := up.Edit(ctx, req)
+	res, err := pr.Send(ctx)
 	prog.stop()
 	rep.fillStats(prog)
-	if err != nil {
+	if res == nil {
 		return editFailed(ctx, env, err, rep.Retries.Count)
 	}
 	if f.verbose {
-		prog.printf("imgprep: edit: response:\n%s", elideResponse(resp.Raw))
+		prog.printf("imgprep: edit: response:\n%s", elideResponse(res.Response.Raw))
 	}
-	rep.fillResponse(resp)
-	rep.Outputs = writeResults(ctx, f, in, fo, resp)
+	rep.Usage, rep.RevisedPrompts = res.Usage, res.RevisedPrompts
+	rep.Outputs = writeResults(f, files, res)
 	code := exitOK
 	for _, o := range rep.Outputs {
 		if o.Error != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/imgprep/imgprep"
 	"github.com/imgprep/imgprep/upload"
 	"github.com/imgprep/imgprep/upload/async" // registers "async-task"
 )
@@ -123,36 +124,25 @@ func (f *editFlags) uploaderName(fromEnv string) string {
 	return upload.DefaultDriver
 }
 
-// encodingOf is the body encoding up sends, for Validate: the one it
-// reports (upload.EncodingReporter), else multipart.
-func encodingOf(up upload.Uploader) upload.Encoding {
-	if er, ok := up.(upload.EncodingReporter); ok {
-		return er.Encoding()
-	}
-	return upload.Multipart
-}
-
-// request builds the edit request from the flags (images and mask are
-// added by the caller).
-func (f *editFlags) request(uploader string) (*upload.Request, error) {
+// params builds the API parameters from the flags.
+func (f *editFlags) params(uploader string) (imgprep.Params, error) {
 	extra, err := f.extra()
 	if err != nil {
-		return nil, err
+		return imgprep.Params{}, err
 	}
-	r := &upload.Request{
-		Model: f.prep.model.name, Prompt: f.prompt, N: f.n,
-		Size: f.size, Quality: f.quality, Background: f.background, OutputFormat: f.outputFormat,
+	pa := imgprep.Params{
+		N: f.n, Size: f.size, Quality: f.quality, Background: f.background, OutputFormat: f.outputFormat,
 		InputFidelity: f.inputFidelity, Moderation: f.moderation, ResponseFormat: f.responseFmt,
 		User: f.user, AspectRatio: f.aspectRatio, Extra: extra,
 		Stream: f.stream || uploader == upload.StreamDriver,
 	}
 	if f.outputCompression >= 0 {
 		c := f.outputCompression
-		r.OutputCompression = &c
+		pa.OutputCompression = &c
 	}
 	if f.partialImages >= 0 {
 		p := f.partialImages
-		r.PartialImages = &p
+		pa.PartialImages = &p
 	}
-	return r, nil
+	return pa, nil
 }

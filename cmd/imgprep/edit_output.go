@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/imgprep/imgprep/codecs"
-	"github.com/imgprep/imgprep/finish"
+	"github.com/imgprep/imgprep"
 	"github.com/imgprep/imgprep/upload"
 )
 
@@ -73,31 +71,24 @@ func checkClobber(f *editFlags, first string) error {
 	return nil
 }
 
-// writeResults writes every returned image as DIR/<first-input>-<i>.<ext>,
-// through finish when post-processing was asked for.
-func writeResults(ctx context.Context, f *editFlags, in *editInputs, fo finish.Options, resp *upload.Response) []editOutput {
-	outs := make([]editOutput, len(resp.Images))
-	fo.Original, fo.Mask = in.original, in.finishMask
-	for i, img := range resp.Images {
-		name := fmt.Sprintf("%s-%d", stem(in.files[0]), i+1)
-		if f.finish.active() {
-			// finishBytes replaces the extension of its name argument.
-			it := finishBytes(ctx, img.Data, in.files[0], f.outDir, name+".out", in.prepared[0].Plan, fo, f.force)
-			outs[i] = editOutput{Path: it.Output, Format: it.Format, Width: it.Width, Height: it.Height,
-				Bytes: it.Bytes, Warnings: it.Warnings, Error: it.Error}
+// writeResults writes every returned image, as the facade finished it
+// (or as the server sent it), as DIR/<first-input>-<i>.<ext>.
+func writeResults(f *editFlags, files []string, res *imgprep.Result) []editOutput {
+	outs := make([]editOutput, len(res.Outputs))
+	for i, o := range res.Outputs {
+		if o.Err != nil {
+			outs[i] = editOutput{Error: finishErr(o.Err)}
 			continue
 		}
-		outs[i] = writeRaw(filepath.Join(f.outDir, name), img.Data, in.files, f.force)
+		outs[i] = writeOutput(filepath.Join(f.outDir, fmt.Sprintf("%s-%d", stem(files[0]), i+1)), o, files, f.force)
 	}
 	return outs
 }
 
-// writeRaw writes a result as the server sent it, named by its sniffed
-// format.
-func writeRaw(base string, data []byte, inputs []string, force bool) editOutput {
-	format := codecs.Sniff(data)
-	var o editOutput
-	ext := format.Ext()
+// writeOutput writes one result, named by its format.
+func writeOutput(base string, out imgprep.Output, inputs []string, force bool) editOutput {
+	o := editOutput{Warnings: out.Warnings}
+	ext := out.Format.Ext()
 	if ext == "" {
 		ext = ".bin"
 		o.Warnings = append(o.Warnings, "the server sent no recognised image format")
@@ -109,14 +100,11 @@ func writeRaw(base string, data []byte, inputs []string, force bool) editOutput 
 			return o
 		}
 	}
-	if err := writeAtomic(path, data, force); err != nil {
+	if err := writeAtomic(path, out.Data, force); err != nil {
 		o.Error = fmt.Sprintf("%s: %v", path, err)
 		return o
 	}
-	o.Path, o.Format, o.Bytes = path, format.String(), len(data)
-	if info, err := codecs.Probe(data); err == nil {
-		o.Width, o.Height = info.Width, info.Height
-	}
+	o.Path, o.Format, o.Bytes, o.Width, o.Height = path, out.Format.String(), len(out.Data), out.Width, out.Height
 	return o
 }
 
@@ -137,16 +125,6 @@ func partialWriter(f *editFlags, first string, prog *editProgress, paths *[]stri
 			return
 		}
 		*paths = append(*paths, path)
-	}
-}
-
-// fillResponse adds the response's usage and revised prompts to rep.
-func (rep *editReport) fillResponse(resp *upload.Response) {
-	rep.Usage = resp.Usage
-	for _, img := range resp.Images {
-		if img.RevisedPrompt != "" {
-			rep.RevisedPrompts = append(rep.RevisedPrompts, img.RevisedPrompt)
-		}
 	}
 }
 

@@ -98,6 +98,12 @@ func describe(it inspectItem, p *model.Profile) string {
 	if in.Orientation > 1 {
 		fmt.Fprintf(&b, " orientation=%d", in.Orientation)
 	}
+	if in.Transform != "" {
+		fmt.Fprintf(&b, " transform=%q", in.Transform)
+	}
+	if in.Images > 1 {
+		fmt.Fprintf(&b, " images=%d (the primary is used)", in.Images)
+	}
 	if in.Animated {
 		fmt.Fprintf(&b, " animated(%d frames)", in.Frames)
 	}
@@ -120,7 +126,11 @@ func describe(it inspectItem, p *model.Profile) string {
 func planSteps(pl *pipeline.Plan) []string {
 	var s []string
 	if pl.Orientation > 1 {
-		s = append(s, fmt.Sprintf("apply EXIF orientation %d (upright %dx%d)", pl.Orientation, pl.Upright.W, pl.Upright.H))
+		what := fmt.Sprintf("EXIF orientation %d", pl.Orientation)
+		if t := pl.Source.Transform; t != "" {
+			what = fmt.Sprintf("%s (as EXIF orientation %d)", t, pl.Orientation)
+		}
+		s = append(s, fmt.Sprintf("apply %s (upright %dx%d)", what, pl.Upright.W, pl.Upright.H))
 	}
 	if pl.Cropped() {
 		c := pl.Crop

@@ -50,6 +50,7 @@ var commands = []command{
 	{"mask", "build an edit mask (alpha 0 = edit) from shapes or a painting", runMask},
 	{"finish", "post-process edit results: restore geometry, composite, format, compression", runFinish},
 	{"edit", "prepare, send to an image edit API, and write (and optionally finish) the results", runEdit},
+	{"proxy", "serve a local reverse proxy that fixes image edit requests in flight (OPENAI_BASE_URL=http://127.0.0.1:8787/v1)", runProxy},
 }
 
 func main() {
@@ -70,6 +71,7 @@ func run(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
+			setupCodecs(env)
 			return c.run(ctx, env, args[1:])
 		}
 	}

@@ -144,7 +144,7 @@ func TestPrepRejectsBadInputsAndContinues(t *testing.T) {
 	if len(lines) != len(files) {
 		t.Fatalf("want one line per rejected file, got %q", stderr)
 	}
-	for _, want := range []string{"empty.png: empty", "text.png: unknown image format", "truncated.jpg: jpeg: truncated", "heic.heic: heic: unsupported"} {
+	for _, want := range []string{"empty.png: empty", "text.png: unknown image format", "truncated.jpg: jpeg: truncated", "heic.heic: heic: corrupt image: no meta box"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/imgprep/imgprep"
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/mask"
 	"github.com/imgprep/imgprep/model"
@@ -26,8 +28,9 @@ type maskSpec struct {
 	feather                   float64
 	grow                      int
 	pfx                       string // flag name prefix, for messages
-	fileMask                  *image.Alpha
-	fileSource                mask.Source
+	// builder is the library's mask spec compiled (its file decoded), set
+	// by compile.
+	builder *imgprep.MaskBuilder
 }
 
 // register adds the mask flags: "--from", "--rect", ... for the mask
@@ -116,58 +119,43 @@ func parseNums(v, flagName, want string, n int) ([]float64, error) {
 	return out, nil
 }
 
-// readFile reads and interprets the mask file, if any; errors do not
-// name the file (callers do).
-func (s *maskSpec) readFile() error {
-	if s.from == "" {
-		return nil
-	}
-	data, err := readInput(s.from, pipeline.DefaultMaxInputBytes)
-	if err != nil {
-		return err
-	}
-	img, err := mask.Decode(data)
-	if err != nil {
-		return err
-	}
-	s.fileMask, s.fileSource = mask.FromAny(img, mask.ImageOptions{})
-	return nil
-}
-
-// build makes the mask for an upright w x h image: the file's mask and
-// the shapes' union, then invert, grow and feather. The file's mask keeps
-// its own size (a 1%-aspect match is scaled later, with the plan) unless
-// shapes or grow/feather need the upright pixel grid; fit scales it then.
-func (s *maskSpec) build(w, h int, fit func(*image.Alpha) (*image.Alpha, error)) (*image.Alpha, error) {
+// lib reads the mask file, if any, and returns the library's mask spec
+// for the flags (EditablePadding is the caller's). Read errors do not name
+// the file (callers do).
+func (s *maskSpec) lib() (*imgprep.MaskSpec, error) {
 	shapes, err := s.shapes()
 	if err != nil {
 		return nil, err
 	}
-	m := s.fileMask
-	if m == nil {
-		m = mask.New(w, h)
-	} else if len(shapes) > 0 || s.grow != 0 || s.feather > 0 {
-		if m, err = fit(m); err != nil {
+	spec := &imgprep.MaskSpec{Name: s.from, Shapes: shapes, Invert: s.invert,
+		Options: mask.Options{Grow: s.grow, Feather: s.feather}}
+	if s.from != "" {
+		if spec.Data, err = readInput(s.from, pipeline.DefaultMaxInputBytes); err != nil {
 			return nil, err
 		}
 	}
-	if len(shapes) > 0 {
-		m = mask.Union(m, mask.FromShapes(w, h, shapes, mask.Options{}))
-	}
-	if s.invert {
-		m = mask.Invert(m)
-	}
-	return mask.Refine(m, mask.Options{Grow: s.grow, Feather: s.feather}), nil
+	return spec, nil
 }
 
-// maskErr renders a mask failure: the message without package prefixes,
-// after "mask FILE: " when a mask file was given.
-func (s *maskSpec) maskErr(err error) error {
-	msg := oneLine(err)
-	if s.from != "" {
-		return fmt.Errorf("mask %s: %s", s.from, msg)
+// compile reads and decodes the mask file and keeps the built spec; errors
+// do not name the file (callers do).
+func (s *maskSpec) compile() error {
+	spec, err := s.lib()
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("mask: %s", msg)
+	s.builder, err = spec.Compile()
+	return maskCause(err)
+}
+
+// maskCause is the cause of a *imgprep.MaskError, for a caller that names
+// the mask file itself; other errors are returned as they are.
+func maskCause(err error) error {
+	var me *imgprep.MaskError
+	if errors.As(err, &me) {
+		return me.Err
+	}
+	return err
 }
 
 // maskItem is the mask's entry in the prep and mask reports.
@@ -224,19 +212,18 @@ func runMask(_ context.Context, env *cliEnv, args []string) int {
 			return rejected(env, *like, err)
 		}
 	}
-	if err := spec.readFile(); err != nil {
+	if err := spec.compile(); err != nil {
 		return rejected(env, spec.from, err)
 	}
 	if w == 0 {
-		w, h = spec.fileMask.Rect.Dx(), spec.fileMask.Rect.Dy()
+		w, h = spec.builder.FileSize()
 	}
-	fit := func(m *image.Alpha) (*image.Alpha, error) { return mask.Fit(m, w, h) }
-	m, err := spec.build(w, h, fit)
+	m, err := spec.builder.Build(w, h)
 	if err == nil {
-		m, err = fit(m)
+		m, err = mask.Fit(m, w, h)
 	}
 	if err != nil { // the mask file does not fit the size
-		return rejected(env, spec.from, err)
+		return rejected(env, spec.from, maskCause(err))
 	}
 	data, err := mask.Encode(m)
 	var rep mask.Report
@@ -249,7 +236,7 @@ func runMask(_ context.Context, env *cliEnv, args []string) int {
 	if err := writeAtomic(*out, data, *force); err != nil {
 		return rejected(env, *out, err)
 	}
-	item := maskItem{Path: *out, Report: rep, Source: spec.fileSource}
+	item := maskItem{Path: *out, Report: rep, Source: spec.builder.Source()}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(env.stderr, "imgprep mask: %s: warning: %s\n", *out, w)
 	}
@@ -301,7 +288,7 @@ func (pm *prepMask) setup(env *cliEnv, p *model.Profile, firstInput string) int 
 	if !pm.wanted() && pm.spec.refines() {
 		return usageErr(env, "prep", "--mask-invert, --mask-feather and --mask-grow need --mask, --mask-rect, --mask-ellipse, --mask-polygon or --editable-padding")
 	}
-	if pm.preview && !pm.wanted() && !(p.RequireAlpha && p.Mask) {
+	if pm.preview && !pm.wanted() && !pipeline.TransparencyMasks(p) {
 		return usageErr(env, "prep", "--preview needs a mask (--mask or --mask-rect ...)")
 	}
 	if !pm.wanted() {
@@ -314,7 +301,7 @@ func (pm *prepMask) setup(env *cliEnv, p *model.Profile, firstInput string) int 
 		}
 		return rejected(env, name, err)
 	}
-	if err := pm.spec.readFile(); err != nil {
+	if err := pm.spec.compile(); err != nil {
 		return rejected(env, pm.spec.from, err)
 	}
 	return -1
@@ -329,39 +316,51 @@ type output struct {
 // prepare makes the mask and preview for the first input's prepared
 // image, fills in the report item and returns the extra files to write.
 func (pm *prepMask) prepare(res *pipeline.Prepared, p *model.Profile, input, dir string, it *prepItem, claimed map[string]string) ([]output, error) {
-	pl := res.Plan
 	var outs []output
 	var edit *image.Alpha
 	if pm.wanted() {
-		m, err := pm.spec.build(pl.Upright.W, pl.Upright.H, pl.FitMask)
+		sm, err := pm.spec.builder.Prepare(res, p)
 		if err != nil {
-			return nil, pm.spec.maskErr(err)
-		}
-		prep, err := pipeline.PrepareMask(pl, p, m, pipeline.MaskOptions{EditablePadding: pm.editablePadding})
-		if err != nil {
-			return nil, pm.spec.maskErr(err)
+			return nil, err
 		}
 		path := outputPath(dir, input, ".mask.png")
 		if err := pm.claimOutput(path, input, claimed); err != nil {
 			return nil, err
 		}
-		outs = append(outs, output{path, prep.Data})
-		it.Mask = &maskItem{Path: path, Report: prep.Report, Source: pm.spec.fileSource}
-		edit = prep.Image
+		outs = append(outs, output{path, sm.Data})
+		it.Mask = &maskItem{Path: path, Report: sm.Report, Source: sm.Source}
+		edit = sm.Image
 	} else {
 		it.Warnings = append(it.Warnings, pipeline.ImplicitMaskWarnings(res, p)...)
 	}
 	if !pm.preview {
 		return outs, nil
 	}
-	img, _, err := codecs.Decode(res.Data, codecs.DecodeOptions{})
+	pv, err := pm.previewOf(res, p, input, dir, edit, claimed)
 	if err != nil {
-		return nil, fmt.Errorf("preview: %w", err)
+		return nil, err
 	}
-	if edit == nil { // dall-e-2 without a mask: its transparency is the mask
-		edit = mask.FromTransparency(img)
+	it.Preview = pv.path
+	return append(outs, *pv), nil
+}
+
+// previewOf renders DIR/<input>.preview.png: the prepared image with the
+// edit area tinted, edit being the mask sent (nil: the model's implicit
+// one, dall-e-2's transparency).
+func (pm *prepMask) previewOf(res *pipeline.Prepared, p *model.Profile, input, dir string, edit *image.Alpha, claimed map[string]string) (*output, error) {
+	var err error
+	if edit == nil {
+		if edit, err = pipeline.ImplicitMask(res, p); err == nil && edit == nil {
+			err = fmt.Errorf("%s has no edit area without a mask", p.Name)
+		}
 	}
-	data, err := codecs.EncodeBytes(mask.Preview(img, edit), codecs.EncodeOptions{Format: codecs.PNG})
+	var data []byte
+	if err == nil {
+		var img image.Image
+		if img, _, err = codecs.Decode(res.Data, codecs.DecodeOptions{}); err == nil {
+			data, err = codecs.EncodeBytes(mask.Preview(img, edit), codecs.EncodeOptions{Format: codecs.PNG})
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
@@ -369,8 +368,7 @@ func (pm *prepMask) prepare(res *pipeline.Prepared, p *model.Profile, input, dir
 	if err := pm.claimOutput(path, input, claimed); err != nil {
 		return nil, err
 	}
-	it.Preview = path
-	return append(outs, output{path, data}), nil
+	return &output{path, data}, nil
 }
 
 // claimOutput refuses an output path that is an input, the mask file or

@@ -65,7 +65,7 @@ func runPrep(ctx context.Context, env *cliEnv, args []string) int {
 	claimed := map[string]string{}
 	forEach(ctx, env, "prepared", len(files), func(ctx context.Context, i int) bool {
 		var m *prepMask
-		if i == 0 && (pm.wanted() || pm.preview || p.RequireAlpha) {
+		if i == 0 && (pm.wanted() || pm.preview || pipeline.TransparencyMasks(p)) {
 			m = &pm
 		}
 		items[i] = prepFile(ctx, files[i], *outDir, p, opts, *force, *writePlan, claimed, m)

@@ -31,6 +31,12 @@ type prepFlags struct {
 
 func (f *prepFlags) register(fs *flag.FlagSet) {
 	f.model.register(fs)
+	f.registerOptions(fs)
+}
+
+// registerOptions registers the preparation flags without the model
+// flags (for 'imgprep proxy', where each request names its model).
+func (f *prepFlags) registerOptions(fs *flag.FlagSet) {
 	fs.StringVar(&f.fit, "fit", "pad", "aspect policy for square models or --size: pad, crop or none (reject)")
 	fs.StringVar(&f.format, "upload-format", "auto", "format of the prepared file: auto, png, jpeg or webp")
 	fs.IntVar(&f.maxSide, "max-side", 0, "cap the longer side in pixels (0 = model limit)")
@@ -47,33 +53,44 @@ func (f *prepFlags) register(fs *flag.FlagSet) {
 
 // resolve turns the flags into a profile and options.
 func (f *prepFlags) resolve(env *cliEnv) (*model.Profile, pipeline.Options, error) {
-	var o pipeline.Options
 	p, err := f.model.profile(env)
+	if err != nil {
+		return nil, pipeline.Options{}, err
+	}
+	o, err := f.options()
 	if err != nil {
 		return nil, o, err
 	}
+	return p, o, nil
+}
+
+// options turns the preparation flags (all but the model flags) into
+// pipeline options.
+func (f *prepFlags) options() (pipeline.Options, error) {
+	var o pipeline.Options
+	var err error
 	if o.Fit, err = pipeline.ParseFit(f.fit); err != nil {
-		return nil, o, err
+		return o, err
 	}
 	if f.format != "" && f.format != "auto" {
 		if o.UploadFormat = codecs.ParseFormat(f.format); !o.UploadFormat.Encodable() {
-			return nil, o, fmt.Errorf("--upload-format %q: want auto, png, jpeg or webp", f.format)
+			return o, fmt.Errorf("--upload-format %q: want auto, png, jpeg or webp", f.format)
 		}
 	}
 	if f.size != "" {
 		if o.Width, o.Height, err = parseSize("--upload-size", f.size); err != nil {
-			return nil, o, err
+			return o, err
 		}
 	}
 	if f.background != "" {
 		c, err := parseColor(f.background)
 		if err != nil {
-			return nil, o, err
+			return o, err
 		}
 		o.Fill = &c
 	}
 	if f.quality < 0 || f.quality > 100 {
-		return nil, o, fmt.Errorf("--upload-quality %d: want 1-100", f.quality)
+		return o, fmt.Errorf("--upload-quality %d: want 1-100", f.quality)
 	}
 	o.MaxSide, o.UploadQuality, o.MaxBytes, o.MaxPixels = f.maxSide, f.quality, f.maxBytes, f.maxPixels
 	o.Reencode, o.RejectAnimated, o.Lossless = f.reencode, f.rejectAnim, f.lossless
@@ -83,9 +100,9 @@ func (f *prepFlags) resolve(env *cliEnv) (*model.Profile, pipeline.Options, erro
 	case "headers":
 		o.Verify = pipeline.VerifyHeaders
 	default:
-		return nil, o, fmt.Errorf("--verify %q: want decode or headers", f.verify)
+		return o, fmt.Errorf("--verify %q: want decode or headers", f.verify)
 	}
-	return p, o, nil
+	return o, nil
 }
 
 func parseSize(flag, s string) (w, h int, err error) {

@@ -7,13 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
 )
 
 // benchPhoto reads a photo of <repo root>/../shared/bench-photos, skipping
 // the benchmark if it is absent.
 func benchPhoto(b *testing.B, name string) []byte {
 	b.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(b), "..", "shared", "bench-photos", name))
+	data, err := os.ReadFile(filepath.Join(testcorpus.RepoRoot(b), "..", "shared", "bench-photos", name))
 	if err != nil {
 		b.Skipf("benchmark photo not available: %v", err)
 	}

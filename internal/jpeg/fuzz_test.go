@@ -7,6 +7,8 @@ import (
 	"image/jpeg"
 	"os"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
 )
 
 // stdDecode is image/jpeg.Decode, turning a panic into an error.
@@ -31,7 +33,7 @@ func FuzzDecodeScaled(f *testing.F) {
 			f.Add(c.data)
 		}
 	}
-	if _, err := os.Stat(repoRoot(f) + "/../shared/corpus/expect.tsv"); err == nil {
+	if _, err := os.Stat(testcorpus.RepoRoot(f) + "/../shared/corpus/expect.tsv"); err == nil {
 		for _, c := range corpusJPEGs(f) {
 			if data := readFile(f, c.path); len(data) < 16<<10 {
 				f.Add(data)

@@ -12,36 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
 )
-
-// repoRoot returns the directory holding go.mod.
-func repoRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
-
-// sharedDir returns <repo root>/../shared, skipping the test if it is absent.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir := filepath.Join(repoRoot(tb), "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("shared test data not available: %v", err)
-	}
-	return dir
-}
 
 // corpusFile is a JPEG row of the shared corpus' expect.tsv.
 type corpusFile struct {
@@ -55,7 +28,7 @@ type corpusFile struct {
 // the corpus is absent.
 func corpusJPEGs(tb testing.TB) []corpusFile {
 	tb.Helper()
-	dir := filepath.Join(sharedDir(tb), "corpus")
+	dir := testcorpus.Dir(tb)
 	f, err := os.Open(filepath.Join(dir, "expect.tsv"))
 	if err != nil {
 		tb.Skipf("corpus not available: %v", err)

@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/jpeg"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
 )
 
 // rowBytes returns the samples of row y of m (a *image.YCbCr or
@@ -153,7 +155,7 @@ func TestProgressBenchPhotos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := sharedDir(t)
+	dir := testcorpus.SharedDir(t)
 	for _, name := range []string{"photo12_s7edge.jpg", "photo16_leicat_o8.jpg", "photo12_immich_420.jpg"} {
 		data := readFile(t, dir+"/bench-photos/"+name)
 		for _, denom := range []int{1, 2} {

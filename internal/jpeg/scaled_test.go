@@ -12,6 +12,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
 )
 
 var denoms = []int{2, 4, 8}
@@ -158,7 +160,7 @@ func TestBenchPhotosScaled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := sharedDir(t)
+	dir := testcorpus.SharedDir(t)
 	for _, name := range []string{"photo12_s7edge.jpg", "photo12_immich_420.jpg"} {
 		data := readFile(t, dir+"/bench-photos/"+name)
 		full, err := jpeg.Decode(bytes.NewReader(data))

@@ -1,0 +1,173 @@
+// Package avif registers an AVIF (AV1) decoder with codecs:
+//
+//	import _ "github.com/imgprep/imgprep/codecs/avif"
+//
+// after which codecs.Probe, codecs.Decode and everything built on them read
+// AVIF files: 8- to 12-bit, with alpha, grids, the primary image only,
+// irot and imir reported as the equivalent EXIF orientation and the clean
+// aperture (clap) applied.
+//
+// The headers are read by imgprep's own parser (internal/heif), which
+// checks the pixel limit before anything is decoded. The pixels are
+// decoded by libavif 1.1.1 with libaom 3.10 (gen2brain/avif v0.4.4's
+// WebAssembly build), run by wazero and compiled once per process (see
+// codecs/wasm for a cache between processes). libavif converts YUV to RGB
+// with the nclx colour box's matrix and range (else the AV1 sequence
+// header's) and leaves the transforms to the caller, which they are.
+//
+// Licences: libavif and libaom are BSD-2-Clause (libaom with the AOMedia
+// patent licence) and libyuv BSD-3-Clause; see NOTICE.
+package avif
+
+import (
+	"fmt"
+	"image"
+	"image/draw"
+	"runtime"
+	_ "unsafe" // go:linkname
+
+	_ "github.com/gen2brain/avif" // the WebAssembly build; only its module bytes are used
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/heif"
+	"github.com/imgprep/imgprep/internal/wasmrt"
+)
+
+// decodeWasm is gen2brain/avif v0.4.4's embedded lib/decode.wasm.gz, with
+// decode.c's decode function (pinned by go.mod; see codecs/heic's note).
+//
+//go:linkname decodeWasm github.com/gen2brain/avif.decodeWasm
+var decodeWasm []byte
+
+var module = wasmrt.NewModule("libavif", func() []byte { return decodeWasm }, "decode")
+
+// Warm compiles the WebAssembly module now (about half a second without a
+// compilation cache).
+func Warm() error { return module.Warm() }
+
+func init() {
+	codecs.RegisterDecoder(codecs.AVIF, decoder{})
+}
+
+type decoder struct{}
+
+// Probe reads the boxes only.
+func (decoder) Probe(data []byte) (codecs.Info, error) {
+	f, err := heif.Parse(data, codecs.AVIF)
+	if err != nil {
+		return codecs.Info{Format: codecs.AVIF}, err
+	}
+	return heif.Info(f, codecs.AVIF), nil
+}
+
+// Decode decodes the primary image in stored orientation.
+func (decoder) Decode(data []byte, opts codecs.DecodeOptions) (image.Image, error) {
+	f, err := heif.Parse(data, codecs.AVIF)
+	if err != nil {
+		return nil, err
+	}
+	if err := heif.CheckLimit(f, codecs.AVIF, opts.MaxPixels); err != nil {
+		return nil, err
+	}
+	img, err := decodeFile(data, f)
+	if err != nil {
+		return nil, err
+	}
+	if crop := f.Layout.Crop; crop != img.Bounds() {
+		img = cut(img, crop)
+	}
+	return img, nil
+}
+
+func corrupt(format string, a ...any) error {
+	return &codecs.FormatError{Format: codecs.AVIF, Kind: codecs.ErrCorrupt, Reason: fmt.Sprintf(format, a...)}
+}
+
+// decodeFile runs libavif on the whole file: it reads grids and alpha
+// itself. The result is premultiplied RGBA, 8- or 16-bit.
+func decodeFile(data []byte, f *heif.File) (image.Image, error) {
+	in, err := module.Instantiate()
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	ptr, err := in.Put(data)
+	if err != nil {
+		return nil, err
+	}
+	args, err := in.Alloc(16 + 8)
+	if err != nil {
+		return nil, err
+	}
+	delay := args + 16
+	call := func(configOnly uint64, out uint32) error {
+		res, err := in.Call("decode", uint64(ptr), uint64(len(data)), configOnly, 0,
+			uint64(args), uint64(args+4), uint64(args+8), uint64(args+12), uint64(delay), uint64(out))
+		if err != nil {
+			return corrupt("libavif: %v", err)
+		}
+		if res[0] == 0 {
+			return corrupt("libavif could not decode the image")
+		}
+		return nil
+	}
+	if err := call(1, 0); err != nil {
+		return nil, err
+	}
+	w, h, depth := int(in.U32(args)), int(in.U32(args+4)), int(in.U32(args+8))
+	if w != f.Primary.Width || h != f.Primary.Height {
+		return nil, corrupt("libavif reads %dx%d, the header says %dx%d", w, h, f.Primary.Width, f.Primary.Height)
+	}
+	bpp := 4
+	if depth > 8 {
+		bpp = 8
+	}
+	out, err := in.Alloc(w * h * bpp)
+	if err != nil {
+		return nil, err
+	}
+	if err := call(0, out); err != nil {
+		return nil, err
+	}
+	pix, err := in.View(out, w*h*bpp)
+	if err != nil {
+		return nil, err
+	}
+	r := image.Rect(0, 0, w, h)
+	if bpp == 4 {
+		m := image.NewRGBA(r)
+		copy(m.Pix, pix)
+		return m, nil
+	}
+	// 16-bit samples, little-endian in the module's memory; image.RGBA64
+	// is big-endian.
+	m := image.NewRGBA64(r)
+	n := len(m.Pix) / 2
+	bands := runtime.GOMAXPROCS(0)
+	done := make(chan struct{}, bands)
+	for i := range bands {
+		go func() {
+			for j := n * i / bands; j < n*(i+1)/bands; j++ {
+				m.Pix[2*j], m.Pix[2*j+1] = pix[2*j+1], pix[2*j]
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range bands {
+		<-done
+	}
+	return m, nil
+}
+
+// cut returns the clean aperture crop of img as a new image at the origin.
+func cut(img image.Image, crop image.Rectangle) image.Image {
+	b := image.Rect(0, 0, crop.Dx(), crop.Dy())
+	var dst draw.Image
+	if _, ok := img.(*image.RGBA64); ok {
+		dst = image.NewRGBA64(b)
+	} else {
+		dst = image.NewRGBA(b)
+	}
+	draw.Draw(dst, b, img, crop.Min, draw.Src)
+	return dst
+}

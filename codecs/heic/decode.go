@@ -1,0 +1,153 @@
+package heic
+
+import (
+	"fmt"
+	"image"
+	"runtime"
+	"sync"
+
+	"github.com/imgprep/imgprep/codecs"
+	"github.com/imgprep/imgprep/internal/heif"
+)
+
+// decode decodes the primary image: colour planes, alpha plane, colour
+// conversion and clean aperture.
+func decode(f *heif.File) (image.Image, error) {
+	img := f.Primary
+	col, err := decodePlanes(f, img, "image")
+	if err != nil {
+		return nil, err
+	}
+	var alpha *planes
+	if img.Alpha != nil {
+		if alpha, err = decodePlanes(f, img.Alpha, "alpha plane"); err != nil {
+			return nil, err
+		}
+	}
+	return convert(col, alpha, colourOf(img), img.Alpha != nil && img.Premultiplied, f.Layout.Crop), nil
+}
+
+// tile is one coded item and where it goes.
+type tile struct {
+	img   *heif.Image
+	x, y  int
+	index int
+}
+
+// decodePlanes decodes a coded image or a grid into one set of planes of
+// the image's size.
+func decodePlanes(f *heif.File, img *heif.Image, what string) (*planes, error) {
+	chroma := img.HEVC.ChromaFormat
+	dst := &planes{w: img.Width, h: img.Height, chroma: chroma, yStride: img.Width}
+	tiles := []tile{{img: img}}
+	if g := img.Grid; g != nil {
+		tiles = tiles[:0]
+		if chroma == 1 && (g.TileW%2 != 0 || g.TileH%2 != 0) || chroma == 2 && g.TileW%2 != 0 {
+			return nil, &codecs.FormatError{Format: codecs.HEIC, Kind: codecs.ErrUnsupported,
+				Reason: fmt.Sprintf("%s: %dx%d tiles with subsampled chroma", what, g.TileW, g.TileH)}
+		}
+		for i, t := range g.Tiles {
+			tiles = append(tiles, tile{img: t, x: i % g.Cols * g.TileW, y: i / g.Cols * g.TileH, index: i})
+		}
+	}
+	dst.y = make([]byte, dst.w*dst.h)
+	if chroma != 0 {
+		cw, ch := dst.chromaSize()
+		dst.cStride = cw
+		dst.cb, dst.cr = make([]byte, cw*ch), make([]byte, cw*ch)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(tiles))
+	errs := make([]error, len(tiles))
+	var next sync.Mutex
+	n := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var wd wasmDecoder
+			defer wd.close()
+			for {
+				next.Lock()
+				i := n
+				n++
+				next.Unlock()
+				if i >= len(tiles) {
+					return
+				}
+				t := tiles[i]
+				errs[i] = decodeTile(f, t, dst, &wd)
+				if errs[i] != nil {
+					next.Lock()
+					n = len(tiles) // stop the others
+					next.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		if _, ok := err.(*codecs.FormatError); ok {
+			return nil, err
+		}
+		where := what
+		if img.Grid != nil {
+			where = fmt.Sprintf("%s tile %d of %d (item %d)", what, i+1, len(tiles), tiles[i].img.Item.ID)
+		}
+		return nil, &codecs.FormatError{Format: codecs.HEIC, Kind: codecs.ErrCorrupt,
+			Reason: fmt.Sprintf("%s: %v", where, err), Err: err}
+	}
+	return dst, nil
+}
+
+// decodeTile decodes one coded item and copies it into dst at (t.x, t.y),
+// cut to dst's size.
+func decodeTile(f *heif.File, t tile, dst *planes, wd *wasmDecoder) error {
+	file, err := f.Standalone(t.img, !native())
+	if err != nil {
+		return err
+	}
+	place := func(p *planes) error {
+		w, h := min(t.img.Width, dst.w-t.x), min(t.img.Height, dst.h-t.y)
+		if p.w < w || p.h < h {
+			return fmt.Errorf("decoded %dx%d, want %dx%d", p.w, p.h, t.img.Width, t.img.Height)
+		}
+		if p.chroma != dst.chroma && dst.chroma != 0 { // mono decoded as 4:2:0: Y only
+
+			return fmt.Errorf("decoded chroma format %d, the configuration says %d", p.chroma, dst.chroma)
+		}
+		copyPlane(dst.y, dst.yStride, t.x, t.y, p.y, p.yStride, w, h)
+		if dst.chroma != 0 {
+			sx, sy := subsampling(dst.chroma)
+			cw, ch := (t.x+w+sx-1)/sx-t.x/sx, (t.y+h+sy-1)/sy-t.y/sy
+			copyPlane(dst.cb, dst.cStride, t.x/sx, t.y/sy, p.cb, p.cStride, cw, ch)
+			copyPlane(dst.cr, dst.cStride, t.x/sx, t.y/sy, p.cr, p.cStride, cw, ch)
+		}
+		return nil
+	}
+	if native() {
+		return nativeLib.decode(file, dst.chroma, place)
+	}
+	return wd.decode(file, place)
+}
+
+func copyPlane(dst []byte, dstStride, x, y int, src []byte, srcStride, w, h int) {
+	for r := range h {
+		copy(dst[(y+r)*dstStride+x:(y+r)*dstStride+x+w], src[r*srcStride:r*srcStride+w])
+	}
+}
+
+// subsampling returns the chroma divisors of a chroma format.
+func subsampling(chroma int) (sx, sy int) {
+	switch chroma {
+	case 1:
+		return 2, 2
+	case 2:
+		return 2, 1
+	}
+	return 1, 1
+}

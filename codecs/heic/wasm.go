@@ -1,0 +1,198 @@
+package heic
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	_ "unsafe" // go:linkname
+
+	// The libheif/libde265 WebAssembly build. Its Go decoder is not used
+	// (it decodes through libheif's file handling, keeps the module's
+	// whole memory alive with the image, and leaks one image per call
+	// natively); only the module bytes are, run by internal/wasmrt.
+	_ "github.com/gen2brain/heic"
+
+	"github.com/imgprep/imgprep/internal/wasmrt"
+)
+
+// heifWasm is gen2brain/heic v0.4.5's embedded lib/heif.wasm.gz (libheif
+// v1.18.2 and libde265 v1.0.15 built by its lib/Makefile, with heif.c's
+// decode function). Pinned by go.mod; a version that renames it fails to
+// link, one that changes decode's signature fails wasmrt's export check
+// or the tests.
+//
+//go:linkname heifWasm github.com/gen2brain/heic.heifWasm
+var heifWasm []byte
+
+var module = wasmrt.NewModule("libheif", func() []byte { return heifWasm }, "decode")
+
+// Warm compiles the WebAssembly module now, so that the first decode does
+// not wait for it (about a second without a compilation cache; see
+// codecs/wasm). It does nothing when the system library is used.
+func Warm() error {
+	if native() {
+		return nil
+	}
+	return module.Warm()
+}
+
+// libheif's enums as heif.c returns them.
+const (
+	csYCbCr = 0
+	csRGB   = 1
+	csMono  = 2
+
+	chroma420 = 1
+	chroma422 = 2
+	chroma444 = 3
+)
+
+// planes is one decoded coded item: 8-bit Y (and Cb, Cr unless mono).
+type planes struct {
+	w, h             int
+	chroma           int // 0 mono, 1 4:2:0, 2 4:2:2, 3 4:4:4
+	y, cb, cr        []byte
+	yStride, cStride int
+}
+
+// chromaSize is the size of a chroma plane.
+func (p *planes) chromaSize() (int, int) {
+	switch p.chroma {
+	case 1:
+		return (p.w + 1) / 2, (p.h + 1) / 2
+	case 2:
+		return (p.w + 1) / 2, p.h
+	}
+	return p.w, p.h
+}
+
+// wasmDecoder decodes standalone files, one fresh instance per file: a
+// second decode in the same instance fails (out-of-bounds access in
+// libheif), and heif.c's decode does not release the decoded image, so an
+// instance would leak one picture per call anyway. An instance costs
+// about 0.2 ms.
+type wasmDecoder struct {
+	in    *wasmrt.Instance
+	calls int
+}
+
+const callsPerInstance = 1
+
+func (d *wasmDecoder) close() {
+	if d.in != nil {
+		d.in.Close()
+		d.in = nil
+	}
+}
+
+// planeStride is libheif 1.18's row stride for a plane of width w
+// (HeifPixelImage::ImagePlane::alloc: the width rounded up to even and to
+// at least 64, in bytes rounded up to 16). heif.c copies the planes with
+// it but does not return it.
+func planeStride(w int) int { return (max(64, (w+1)&^1) + 15) &^ 15 }
+
+// decode decodes one standalone single-item HEIC file; into receives the
+// planes while they are still in the instance's memory (valid only during
+// the call).
+func (d *wasmDecoder) decode(file []byte, into func(*planes) error) error {
+	if d.in == nil || d.calls >= callsPerInstance {
+		d.close()
+		in, err := module.Instantiate()
+		if err != nil {
+			return err
+		}
+		d.in, d.calls = in, 0
+	}
+	d.calls++
+	in := d.in
+	ptr, err := in.Put(file)
+	if err != nil {
+		return err
+	}
+	defer in.Free(ptr)
+	args, err := in.Alloc(20)
+	if err != nil {
+		return err
+	}
+	defer in.Free(args)
+	call := func(configOnly uint64, out uint32) error {
+		res, err := in.Call("decode", uint64(ptr), uint64(len(file)), configOnly,
+			uint64(args), uint64(args+4), uint64(args+8), uint64(args+12), uint64(args+16), uint64(out))
+		if err != nil {
+			return fmt.Errorf("libheif: %w", err)
+		}
+		if res[0] == 0 {
+			return errDecode
+		}
+		return nil
+	}
+	if err := call(1, 0); err != nil {
+		return err
+	}
+	p := &planes{w: int(in.U32(args)), h: int(in.U32(args + 4))}
+	cs, chroma := in.U32(args+8), in.U32(args+12)
+	switch {
+	case cs == csMono, cs == csYCbCr && chroma == 0: // an alpha plane: YCbCr, monochrome
+		p.chroma = 0
+	case cs == csYCbCr && chroma >= chroma420 && chroma <= chroma444:
+		p.chroma = int(chroma)
+	default:
+		return fmt.Errorf("libheif: colourspace %d, chroma %d", cs, chroma)
+	}
+	p.yStride = planeStride(p.w)
+	size := p.yStride * p.h
+	var cw, ch int
+	if p.chroma != 0 {
+		cw, ch = p.chromaSize()
+		p.cStride = planeStride(cw)
+		size += 2 * p.cStride * ch
+	}
+	out, err := in.Alloc(size)
+	if err != nil {
+		return err
+	}
+	defer in.Free(out)
+	if err := call(0, out); err != nil {
+		return err
+	}
+	b, err := in.View(out, size)
+	if err != nil {
+		return err
+	}
+	p.y = b[:p.yStride*p.h]
+	if p.chroma != 0 {
+		i := p.yStride * p.h
+		p.cb = b[i : i+p.cStride*ch]
+		p.cr = b[i+p.cStride*ch : i+2*p.cStride*ch]
+	}
+	return into(p)
+}
+
+var errDecode = errors.New("libheif could not decode the HEVC data")
+
+// nativeOnce decides once whether the system library is used.
+var (
+	nativeOnce sync.Once
+	nativeLib  *libheif
+	wasmOnly   atomic.Bool
+)
+
+func native() bool {
+	nativeOnce.Do(func() { nativeLib = openLibheif() })
+	return nativeLib != nil
+}
+
+// UseWASM makes the decoder use the WebAssembly build even when the system
+// has libheif: for a build whose output must not depend on the system,
+// and to measure the two. Call it before the first decode.
+func UseWASM() { wasmOnly.Store(true) }
+
+// Path says how HEVC is decoded in this process: "wasm" (libheif 1.18.2
+// and libde265 1.0.15 in wazero) or "system libheif 1.x".
+func Path() string {
+	if native() {
+		return "system libheif " + nativeLib.version
+	}
+	return "wasm"
+}
