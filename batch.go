@@ -22,6 +22,7 @@ type Batch struct {
 	opts    BatchOptions
 	policy  upload.RetryPolicy // defaults applied
 	gov     *Governor
+	up      upload.Uploader
 	sleep   func(context.Context, time.Duration) error
 	drained context.Context
 	drain   context.CancelFunc
@@ -57,6 +58,15 @@ type BatchOptions struct {
 	// Sleep waits d or until ctx is done (the backoff between attempts);
 	// nil means a timer of the governor's clock. Tests make it instant.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Uploader sends the jobs of Edit (and Run without a BatchFunc) that
+	// name no uploader of their own. It must make one request per call
+	// (retries off, see upload.Retryable): the batch retries each attempt
+	// through the governor. When nil, NewBatch opens Driver (empty means
+	// upload.DefaultDriver) with Config, its retries turned off
+	// (Config.Retry is not used: Retry is the batch's policy).
+	Uploader upload.Uploader
+	Driver   string
+	Config   upload.Config
 }
 
 // NewBatch returns a batch for o.
@@ -67,9 +77,18 @@ func NewBatch(o BatchOptions) (*Batch, error) {
 	if o.RateLimitPatience <= 0 {
 		o.RateLimitPatience = 5 * time.Minute
 	}
-	b := &Batch{opts: o, policy: upload.Config{Retry: o.Retry}.WithDefaults().Retry, gov: o.Governor, sleep: o.Sleep}
+	b := &Batch{opts: o, policy: upload.Config{Retry: o.Retry}.WithDefaults().Retry, gov: o.Governor, sleep: o.Sleep, up: o.Uploader}
 	if b.gov == nil {
 		b.gov = NewGovernor(GovernorOptions{Limit: o.Workers, Backoff: b.policy.Backoff})
+	}
+	if b.up == nil {
+		cfg := o.Config
+		cfg.Retry = upload.RetryPolicy{MaxRetries: -1}
+		up, err := upload.Open(o.Driver, cfg)
+		if err != nil {
+			return nil, &JobError{Field: "Driver", Err: err}
+		}
+		b.up = up
 	}
 	b.drained, b.drain = context.WithCancel(context.Background())
 	return b, nil
@@ -117,8 +136,17 @@ type BatchJob struct {
 	// Key identifies the job in results (and in a resume record); Run
 	// refuses a key it has already seen. Empty keys are not checked.
 	Key string
-	// Inputs name the job's inputs in results (e.g. file paths).
+	// Inputs name the job's inputs in results (e.g. file paths); empty
+	// means the names of Job.Images.
 	Inputs []string
+	// Job is the edit Batch.Edit runs. Its Uploader, when nil, is the
+	// batch's (Driver and Config are then not used).
+	Job Job
+	// Save, when set, stores a successful result (e.g. writes the files)
+	// and returns what it stored; Edit calls it once, after the request,
+	// and never sends the job again. Nil keeps the result in memory
+	// (BatchResult.Result).
+	Save func(ctx context.Context, res *Result) ([]BatchOutput, error)
 }
 
 // BatchFunc does one job on a worker of Run: it prepares the job (so that
@@ -126,16 +154,22 @@ type BatchJob struct {
 // Batch.Do (every attempt through the governor), and stores the outputs;
 // a job is never sent again once its outputs are stored. It returns the
 // job's result; Run fills in Index, Key, Inputs, Elapsed, and Status and
-// Category from Err where they are empty.
+// Category from Err where they are empty. Batch.Edit is the one for
+// BatchJob.Job; write another around it (as the CLI does, to skip what
+// is done and read inputs lazily) or for a flow of your own.
 type BatchFunc func(ctx context.Context, job BatchJob) BatchResult
 
-// Run does the jobs on Workers goroutines, taking each job from the
-// sequence only when a worker is free (a sequence that reads its inputs
-// lazily keeps at most about Workers+1 jobs in memory), and reports each
-// result to OnResult as the job ends. It returns when every job taken has
-// ended: all of them, or, after Drain, a cancelled ctx or a stopped
-// governor, those already taken.
+// Run does the jobs on Workers goroutines, each with fn (nil means
+// Batch.Edit), taking each job from the sequence only when a worker is
+// free (a sequence that reads its inputs lazily keeps at most about
+// Workers+1 jobs in memory), and reports each result to OnResult as the
+// job ends. It returns when every job taken has ended: all of them, or,
+// after Drain, a cancelled ctx or a stopped governor, those already
+// taken.
 func (b *Batch) Run(ctx context.Context, jobs iter.Seq[BatchJob], fn BatchFunc) BatchSummary {
+	if fn == nil {
+		fn = b.Edit
+	}
 	start := time.Now()
 	next, stop := iter.Pull(jobs)
 	defer stop()
@@ -198,11 +232,8 @@ func (b *Batch) runOne(ctx context.Context, job BatchJob, i int, dup bool, fn Ba
 	} else {
 		r = fn(ctx, job)
 	}
-	r.Index, r.Key, r.Inputs = i, job.Key, job.Inputs
-	if r.Elapsed == 0 {
-		r.Elapsed = time.Since(start)
-	}
-	r.complete()
+	r.Index = i
+	r.fill(job, start)
 	return r
 }
 

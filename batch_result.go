@@ -58,6 +58,9 @@ type BatchResult struct {
 	Usage *upload.Usage
 	// Warnings are the preparation's and the finishing's warnings.
 	Warnings []string
+	// Result is the edit's result, from Batch.Edit (nil otherwise, and
+	// when the job failed before an answer).
+	Result *Result
 	// Elapsed is the time from taking the job to its end.
 	Elapsed time.Duration
 }
@@ -65,8 +68,18 @@ type BatchResult struct {
 // Retries is the number of attempts after the first.
 func (r *BatchResult) Retries() int { return max(r.Attempts-1, 0) }
 
-// complete fills Status and Category from Err where they are empty.
-func (r *BatchResult) complete() {
+// fill completes a job's result: its key and inputs, the time since
+// start, Status and Category from Err, where they are empty.
+func (r *BatchResult) fill(job BatchJob, start time.Time) {
+	r.Key = job.Key
+	if r.Inputs = job.Inputs; len(r.Inputs) == 0 {
+		for _, im := range job.Job.Images {
+			r.Inputs = append(r.Inputs, im.Name)
+		}
+	}
+	if r.Elapsed == 0 {
+		r.Elapsed = time.Since(start)
+	}
 	if r.Status == "" {
 		switch {
 		case r.Err == nil:
@@ -146,7 +159,8 @@ var categories = []struct {
 }
 
 // ErrorCategory names the kind of a job's error for reports: "input" (an
-// image that cannot be read or prepared), "auth", "quota", "rate_limit",
+// image that cannot be read or prepared), "mask", "job" (a *JobError),
+// "output" (an output that could not be finished or stored), "auth", "quota", "rate_limit",
 // "server", "network", "timeout", "bad_request", "invalid_request",
 // "moderation", "malformed_response", "no_image", "download",
 // "task_failed", "interrupted" (a drain or a cancelled context),
@@ -160,10 +174,22 @@ func ErrorCategory(err error) string {
 	if errors.As(err, &ae) && (ae.Code == "insufficient_quota" || ae.Type == "insufficient_quota") {
 		return "quota"
 	}
-	var ie *pipeline.InputError
-	var be *pipeline.BatchError
-	if errors.As(err, &ie) || errors.As(err, &be) {
+	var (
+		ie *pipeline.InputError
+		be *pipeline.BatchError
+		je *JobError
+		me *MaskError
+		oe *OutputError
+	)
+	switch {
+	case errors.As(err, &ie) || errors.As(err, &be):
 		return "input"
+	case errors.As(err, &me):
+		return "mask"
+	case errors.As(err, &je):
+		return "job"
+	case errors.As(err, &oe):
+		return "output"
 	}
 	for _, c := range categories {
 		if errors.Is(err, c.err) {

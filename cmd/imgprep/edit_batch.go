@@ -34,18 +34,20 @@ func batchHook(ctx context.Context, env *cliEnv, fs *flag.FlagSet, f *editFlags,
 
 // batchRun is one 'imgprep edit --each/--manifest' run.
 type batchRun struct {
-	env   *cliEnv
-	f     *editFlags
-	bf    *batchFlags
-	p     *model.Profile
-	opts  pipeline.Options
-	fo    finish.Options
-	up    upload.Uploader
-	base  *upload.Request // the flags' parameters
-	b     *imgprep.Batch
-	rec   *batchRecord
-	rep   *batchReporter
-	specs map[string]*batchSpec // by key
+	env    *cliEnv
+	f      *editFlags
+	bf     *batchFlags
+	p      *model.Profile
+	opts   pipeline.Options
+	fo     finish.Options
+	params imgprep.Params    // the flags' parameters
+	mask   *imgprep.MaskSpec // the flags' mask, nil when none
+	ucfg   upload.Config     // the uploader's, retries left to the batch
+	driver string
+	b      *imgprep.Batch
+	rec    *batchRecord
+	rep    *batchReporter
+	specs  map[string]*batchSpec // by key
 }
 
 // runBatch checks everything that can be checked before anything is sent
@@ -67,7 +69,7 @@ func runBatch(ctx context.Context, env *cliEnv, fs *flag.FlagSet, f *editFlags, 
 	if err != nil {
 		return usageErr(env, "edit", "%v", err)
 	}
-	if f.finish.composite && !f.mask.wanted() && !p.RequireAlpha && bf.each {
+	if f.finish.composite && !f.mask.wanted() && !pipeline.TransparencyMasks(p) && bf.each {
 		return usageErr(env, "edit", "--composite needs the mask: give --mask or --mask-rect ...")
 	}
 	fo, err := f.finish.options()
@@ -83,7 +85,7 @@ func runBatch(ctx context.Context, env *cliEnv, fs *flag.FlagSet, f *editFlags, 
 		return usageErr(env, "edit", "%v", errNoKey)
 	}
 	name := f.uploaderName(cfg.Uploader)
-	base, err := f.request(name)
+	params, err := f.params(name)
 	if err != nil {
 		return usageErr(env, "edit", "%v", err)
 	}
@@ -91,32 +93,29 @@ func runBatch(ctx context.Context, env *cliEnv, fs *flag.FlagSet, f *editFlags, 
 	if code >= 0 {
 		return code
 	}
+	r := &batchRun{env: env, f: f, bf: bf, p: p, opts: opts, fo: fo, params: params, driver: name, specs: map[string]*batchSpec{}}
 	if f.mask.wanted() {
 		if code := f.mask.setup(env, p, specs[0].images[0]); code >= 0 {
 			return code
 		}
+		if r.mask, err = f.mask.spec.lib(); err != nil {
+			return rejected(env, f.mask.spec.from, err)
+		}
+		r.mask.EditablePadding = f.mask.editablePadding
 	}
 	if err := os.MkdirAll(f.outDir, 0o755); err != nil {
 		return usageErr(env, "edit", "output directory: %v", shortPathErr(err))
 	}
-	rec, err := openRecord(f.outDir)
-	if err != nil {
+	if r.rec, err = openRecord(f.outDir); err != nil {
 		fmt.Fprintf(env.stderr, "imgprep: edit: %v\n", err)
 		return exitRejected
 	}
-	ucfg := cfg.uploadConfig()
-	policy := ucfg.Retry
-	ucfg.Retry = upload.RetryPolicy{MaxRetries: -1} // every attempt goes through the governor
-	ucfg.Options = append(ucfg.Options, upload.MultipartOptions{ImageField: f.imageField})
-	up, err := upload.Open(name, ucfg)
-	if err != nil {
-		return usageErr(env, "edit", "%s", shortErr(err, 1000))
-	}
-	r := &batchRun{env: env, f: f, bf: bf, p: p, opts: opts, fo: fo, up: up, base: base, rec: rec, specs: map[string]*batchSpec{}}
+	r.ucfg = cfg.uploadConfig()
+	r.ucfg.Options = append(r.ucfg.Options, upload.MultipartOptions{ImageField: f.imageField})
 	for i := range specs {
 		r.specs[specs[i].key] = &specs[i]
 	}
-	return r.run(ctx, specs, policy)
+	return r.run(ctx, specs)
 }
 
 // batchSpecs lists the jobs (inputs or manifest lines), refuses bad lines
@@ -161,8 +160,10 @@ func batchSpecs(env *cliEnv, fs *flag.FlagSet, f *editFlags, bf *batchFlags, p *
 }
 
 // run runs the jobs and reports them.
-func (r *batchRun) run(ctx context.Context, specs []batchSpec, policy upload.RetryPolicy) int {
-	opts := imgprep.BatchOptions{Workers: r.bf.jobs, Retry: policy,
+func (r *batchRun) run(ctx context.Context, specs []batchSpec) int {
+	// The uploader makes one request per call; the batch retries each
+	// attempt with the policy of IMGPREP_RETRIES, through its governor.
+	opts := imgprep.BatchOptions{Workers: r.bf.jobs, Retry: r.ucfg.Retry, Driver: r.driver, Config: r.ucfg,
 		OnResult: func(res imgprep.BatchResult) { r.rep.result(r.specs[res.Key], res) }}
 	if r.f.verbose {
 		opts.OnRetry = func(ev imgprep.BatchRetry) {
@@ -172,7 +173,7 @@ func (r *batchRun) run(ctx context.Context, specs []batchSpec, policy upload.Ret
 	}
 	b, err := imgprep.NewBatch(opts)
 	if err != nil {
-		return usageErr(r.env, "edit", "%v", err)
+		return usageErr(r.env, "edit", "%s", shortErr(err, 1000))
 	}
 	r.b = b
 	r.rep = newBatchReporter(r.env, r.f.asJSON, len(specs), b.Governor())

@@ -4,20 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/imgprep/imgprep"
-	"github.com/imgprep/imgprep/upload"
 )
 
 // job is the batch's imgprep.BatchFunc for one spec: skip it when the
-// record says it is done, refuse to overwrite, prepare it (on this worker,
-// so at most --jobs prepared requests exist), send it through the
-// governor, write its outputs and record it. Once an output is written
+// record says it is done, refuse to overwrite, read its inputs (on this
+// worker, so at most --jobs jobs are in memory), then imgprep's own flow
+// through the batch (prepare, send through the governor, finish) and
+// save: write the outputs and record the job. Once an output is written
 // the job is in the record and is never sent again.
 func (r *batchRun) job(ctx context.Context, bj imgprep.BatchJob) imgprep.BatchResult {
 	s := r.specs[bj.Key]
@@ -29,55 +27,59 @@ func (r *batchRun) job(ctx context.Context, bj imgprep.BatchJob) imgprep.BatchRe
 	if err := r.checkClobber(s); err != nil {
 		return imgprep.BatchResult{Err: err, Category: "exists"}
 	}
-	pj, err := r.prepare(ctx, s)
+	job, err := r.jobFor(s)
 	if err != nil {
-		return imgprep.BatchResult{Err: err, Category: prepareCategory(ctx, err)}
+		return imgprep.BatchResult{Err: err, Category: "input"}
 	}
-	var resp *upload.Response
-	n, err := r.b.Do(ctx, func(ctx context.Context) error {
-		var err error
-		resp, err = r.up.Edit(ctx, pj.req)
-		return err
-	})
-	res := imgprep.BatchResult{Attempts: n, Err: err, Warnings: pj.warnings}
-	if err != nil {
-		return res
-	}
-	res.Usage = resp.Usage
+	bj.Job = job
 	// A paid result is written even after an interrupt: writing is local
 	// and atomic, and the job then needs no second request.
-	outs, err := r.write(context.WithoutCancel(ctx), s, pj, resp)
-	res.Outputs = batchOutputs(outs)
-	if err != nil {
-		res.Err, res.Category = err, "output"
+	bj.Save = func(ctx context.Context, res *imgprep.Result) ([]imgprep.BatchOutput, error) {
+		return r.save(context.WithoutCancel(ctx), s, res)
 	}
-	if len(outs) > 0 {
-		if rerr := r.rec.finish(s.key, s.images, outs); rerr != nil {
-			res.Warnings = append(res.Warnings, "not in the resume record: "+rerr.Error())
-		}
-	}
-	for _, o := range outs {
-		res.Warnings = append(res.Warnings, o.Warnings...)
-	}
-	return res
+	return r.b.Edit(ctx, bj)
 }
 
-// inputError is a job that could not be prepared; its message names the
+// inputError is an input file that cannot be read; its message names the
 // file.
-type inputError struct{ msg string }
+type inputError struct {
+	file string
+	err  error
+}
 
-func (e *inputError) Error() string { return e.msg }
+func (e *inputError) Error() string { return e.file + ": " + oneLine(e.err) }
+func (e *inputError) Unwrap() error { return e.err }
 
-// prepareCategory names a preparation failure.
-func prepareCategory(ctx context.Context, err error) string {
-	var ie *inputError
-	switch {
-	case ctx.Err() != nil:
-		return "interrupted"
-	case errors.As(err, &ie):
-		return "input"
+// jobFor reads the job's inputs and builds its imgprep.Job: the flags'
+// model, preparation, parameters (the line's over them), mask (the line's,
+// else the flags') and finishing.
+func (r *batchRun) jobFor(s *batchSpec) (imgprep.Job, error) {
+	job := imgprep.Job{Model: r.f.prep.model.name, Profile: r.p, Prompt: s.prompt, Prepare: r.opts, Params: r.params, Mask: r.mask}
+	for _, file := range s.images {
+		data, err := readInput(file, pipelineInputLimit(r.opts))
+		if err != nil {
+			return job, &inputError{file, err}
+		}
+		job.Images = append(job.Images, imgprep.Image{Name: filepath.Base(file), Data: data})
 	}
-	return imgprep.ErrorCategory(err)
+	if s.mask != nil {
+		spec, err := s.mask.spec.lib()
+		if err != nil {
+			return job, &inputError{s.mask.spec.from, err}
+		}
+		spec.EditablePadding = s.mask.editablePadding
+		job.Mask = spec
+	}
+	if p := s.params; p != nil {
+		pa := &job.Params
+		p.apply(paramTarget{&pa.N, &pa.Size, &pa.Quality, &pa.Background, &pa.OutputFormat, &pa.OutputCompression,
+			&pa.InputFidelity, &pa.Moderation, &pa.ResponseFormat, &pa.User, &pa.AspectRatio, &pa.Extra})
+	}
+	if r.f.finish.active() {
+		fo := r.fo
+		job.Finish = &fo
+	}
+	return job, nil
 }
 
 // checkClobber refuses, before the job is sent, outputs that already exist
@@ -101,6 +103,36 @@ func (r *batchRun) checkClobber(s *batchSpec) error {
 	return nil
 }
 
+// save writes every output under the job's names and records the job.
+// Outputs that could not be finished are the result's error already.
+func (r *batchRun) save(ctx context.Context, s *batchSpec, res *imgprep.Result) ([]imgprep.BatchOutput, error) {
+	var outs []editOutput
+	var errs []error
+	n := len(res.Outputs)
+	for i, o := range res.Outputs {
+		if o.Err != nil {
+			continue
+		}
+		base := s.outputBase(r.f.outDir, i+1, n)
+		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %v", filepath.Dir(base), shortPathErr(err)))
+			continue
+		}
+		w := writeOutput(base, o, s.images, r.f.force)
+		if w.Error != "" {
+			errs = append(errs, errors.New(w.Error))
+			continue
+		}
+		outs = append(outs, w)
+	}
+	if len(outs) > 0 {
+		if err := r.rec.finish(s.key, s.images, outs); err != nil {
+			errs = append(errs, fmt.Errorf("written, but not in the resume record: %v", err))
+		}
+	}
+	return batchOutputs(outs), errors.Join(errs...)
+}
+
 // batchOutputs are the written outputs for the batch result.
 func batchOutputs(outs []editOutput) []imgprep.BatchOutput {
 	var bo []imgprep.BatchOutput
@@ -110,89 +142,6 @@ func batchOutputs(outs []editOutput) []imgprep.BatchOutput {
 		}
 	}
 	return bo
-}
-
-// preparedJob is a job ready to send.
-type preparedJob struct {
-	in       *editInputs
-	req      *upload.Request
-	warnings []string
-}
-
-// prepare reads and prepares the job's inputs and mask with edit's own
-// flow, and builds and validates its request.
-func (r *batchRun) prepare(ctx context.Context, s *batchSpec) (*preparedJob, error) {
-	var msgs strings.Builder
-	quiet := &cliEnv{stdout: io.Discard, stderr: &msgs, getenv: r.env.getenv}
-	failed := func() error {
-		lines := strings.Split(strings.TrimSpace(msgs.String()), "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimPrefix(l, "imgprep: ")
-		}
-		return &inputError{msg: strings.Join(lines, "; ")}
-	}
-	jf := *r.f
-	jf.prompt = s.prompt
-	if s.mask != nil {
-		jf.mask = prepMask{spec: s.mask.spec, editablePadding: s.mask.editablePadding}
-		if code := jf.mask.setup(quiet, r.p, s.images[0]); code >= 0 {
-			return nil, failed()
-		}
-	}
-	if jf.finish.composite && !jf.mask.wanted() && !r.p.RequireAlpha {
-		return nil, &inputError{msg: "composite needs the mask: give the job a mask"}
-	}
-	in, code := prepareEdit(ctx, quiet, &jf, r.p, r.opts, s.images)
-	if code >= 0 {
-		return nil, failed()
-	}
-	req := *r.base
-	req.Prompt = s.prompt
-	if s.params != nil {
-		s.params.apply(paramTarget{&req.N, &req.Size, &req.Quality, &req.Background, &req.OutputFormat, &req.OutputCompression,
-			&req.InputFidelity, &req.Moderation, &req.ResponseFormat, &req.User, &req.AspectRatio, &req.Extra})
-	}
-	req.Images, req.Mask = in.uploadFiles()
-	if err := req.Validate(nil, encodingOf(r.up)); err != nil {
-		return nil, err
-	}
-	pj := &preparedJob{in: in, req: &req}
-	for i, ws := range in.warnings {
-		for _, w := range ws {
-			pj.warnings = append(pj.warnings, filepath.Base(s.images[i])+": "+w)
-		}
-	}
-	return pj, nil
-}
-
-// write writes every returned image under the job's output names, through
-// finish when post-processing was asked for.
-func (r *batchRun) write(ctx context.Context, s *batchSpec, pj *preparedJob, resp *upload.Response) ([]editOutput, error) {
-	fo := r.fo
-	fo.Original, fo.Mask = pj.in.original, pj.in.finishMask
-	var outs []editOutput
-	var errs []error
-	n := len(resp.Images)
-	for i, img := range resp.Images {
-		base := s.outputBase(r.f.outDir, i+1, n)
-		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", filepath.Dir(base), shortPathErr(err)))
-			continue
-		}
-		var o editOutput
-		if r.f.finish.active() {
-			it := finishBytes(ctx, img.Data, s.images[0], filepath.Dir(base), filepath.Base(base)+".out", pj.in.prepared[0].Plan, fo, r.f.force)
-			o = editOutput{Path: it.Output, Format: it.Format, Width: it.Width, Height: it.Height, Bytes: it.Bytes, Warnings: it.Warnings, Error: it.Error}
-		} else {
-			o = writeRaw(base, img.Data, s.images, r.f.force)
-		}
-		if o.Error != "" {
-			errs = append(errs, errors.New(o.Error))
-			continue
-		}
-		outs = append(outs, o)
-	}
-	return outs, errors.Join(errs...)
 }
 
 // paramTarget points at the API parameters of a request.

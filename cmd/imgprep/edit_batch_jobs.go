@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/imgprep/imgprep"
 	"github.com/imgprep/imgprep/model"
 	"github.com/imgprep/imgprep/pipeline"
 )
@@ -192,12 +193,14 @@ func checkLineMasks(manifest string, specs []batchSpec, p *model.Profile) []erro
 		}
 		err, seen := decoded[from]
 		if !seen {
-			spec := maskSpec{from: from}
-			err = spec.readFile()
+			var spec *imgprep.MaskSpec
+			if spec, err = s.mask.spec.lib(); err == nil {
+				_, err = spec.Compile()
+			}
 			decoded[from] = err
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: line %d: mask %s: %s", manifest, s.line, from, oneLine(err)))
+			errs = append(errs, fmt.Errorf("%s: line %d: mask %s: %s", manifest, s.line, from, oneLine(maskCause(err))))
 		}
 	}
 	return errs

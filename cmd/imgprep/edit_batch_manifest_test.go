@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-func writeFile(t *testing.T, path string, data []byte) string {
+func writeTestFile(t *testing.T, path string, data []byte) string {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -25,9 +25,9 @@ func writeFile(t *testing.T, path string, data []byte) string {
 // manifest; every bad line is reported with its number.
 func TestManifestLines(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "a.png"), []byte("x"))
-	writeFile(t, filepath.Join(dir, "sub", "b.jpg"), []byte("x"))
-	writeFile(t, filepath.Join(dir, "m.png"), []byte("x"))
+	writeTestFile(t, filepath.Join(dir, "a.png"), []byte("x"))
+	writeTestFile(t, filepath.Join(dir, "sub", "b.jpg"), []byte("x"))
+	writeTestFile(t, filepath.Join(dir, "m.png"), []byte("x"))
 	out := filepath.Join(dir, "out")
 	os.MkdirAll(filepath.Join(out, "real"), 0o755)
 	if err := os.Symlink(t.TempDir(), filepath.Join(out, "link")); err != nil {
@@ -53,7 +53,7 @@ func TestManifestLines(t *testing.T) {
 		`{"images": ["a.png"], "mask": {"invert": true}}`,          // 17
 		`{"images": ["a.png"], "output": "real/ok"}`,               // 18 ok
 	}, "\n")
-	path := writeFile(t, filepath.Join(dir, "jobs.jsonl"), []byte(manifest))
+	path := writeTestFile(t, filepath.Join(dir, "jobs.jsonl"), []byte(manifest))
 	specs, errs := readManifest(path, out, "default prompt", 2)
 	var lines []int
 	for _, s := range specs {
@@ -142,7 +142,7 @@ func TestResumeRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	img := mustRead(t, sample("gopher_alpha.png"))
-	p := writeFile(t, filepath.Join(dir, "sub", "a-1.png"), img)
+	p := writeTestFile(t, filepath.Join(dir, "sub", "a-1.png"), img)
 	if err := r.finish("k1", []string{"a.png"}, []editOutput{{Path: p, Bytes: len(img)}}); err != nil {
 		t.Fatal(err)
 	}

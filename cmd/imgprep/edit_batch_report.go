@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/imgprep/imgprep"
+	"github.com/imgprep/imgprep/pipeline"
 	"github.com/imgprep/imgprep/upload"
 )
 
@@ -146,7 +148,7 @@ func (r *batchReporter) result(spec *batchSpec, res imgprep.BatchResult) {
 		r.sent++
 	case imgprep.BatchError:
 		r.failed++
-		msg := strings.TrimPrefix(shortErr(res.Err, 1000), spec.label()+": ") // an input error names its file
+		msg := strings.TrimPrefix(jobErr(res.Err, 1000), spec.label()+": ") // an input error names its file
 		if len(spec.images) == 1 {
 			msg = strings.TrimPrefix(msg, filepath.Base(spec.images[0])+": ")
 		}
@@ -160,7 +162,7 @@ func (r *batchReporter) result(spec *batchSpec, res imgprep.BatchResult) {
 			Status: string(res.Status), Outputs: []editOutput{}, Category: res.Category, Attempts: res.Attempts,
 			Retries: res.Retries(), Usage: res.Usage, Seconds: seconds(res.Elapsed), Warnings: res.Warnings}
 		if res.Err != nil {
-			l.Error = shortErr(res.Err, 2000)
+			l.Error = jobErr(res.Err, 2000)
 		}
 		for _, o := range res.Outputs {
 			l.Outputs = append(l.Outputs, editOutput{Path: o.Path, Format: o.Format, Width: o.Width, Height: o.Height, Bytes: o.Bytes})
@@ -219,3 +221,17 @@ func (r *batchReporter) writeLine(v any) {
 }
 
 func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }
+
+// jobErr renders a job's error on one line, cut to n characters; the
+// images a preparation refused are named ("a.jpg: truncated ...").
+func jobErr(err error, n int) string {
+	var be *pipeline.BatchError
+	if !errors.As(err, &be) {
+		return shortErr(err, n)
+	}
+	parts := make([]string, len(be.Errs))
+	for i, ie := range be.Errs {
+		parts[i] = ie.Name + ": " + oneLine(ie)
+	}
+	return shortErr(errors.New(strings.Join(parts, "; ")), n)
+}

@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,31 +18,13 @@ func startBatch(t *testing.T, r *editRun, args ...string) (*exec.Cmd, *syncBuffe
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"edit"}, args...)...)
 	cmd.Env = append(os.Environ(), "IMGPREP_TEST_AS_MAIN=1", "IMGPREP_BASE_URL="+r.vars["IMGPREP_BASE_URL"], "IMGPREP_API_KEY="+testKey)
-	stderr := &syncBuffer{}
+	stderr := newSyncBuffer()
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
 	return cmd, stderr
-}
-
-// syncBuffer is a strings.Builder safe for a writer and a reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // waitFor polls cond every 10 ms for up to 20 s.

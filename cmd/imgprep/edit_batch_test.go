@@ -34,9 +34,9 @@ func batchInputs(t *testing.T, dir string, n int, bad bool) []string {
 		if err := jpeg.Encode(&b, img, nil); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, writeFile(t, filepath.Join(dir, fmt.Sprintf("in-%02d.jpg", i)), b.Bytes()))
+		files = append(files, writeTestFile(t, filepath.Join(dir, fmt.Sprintf("in-%02d.jpg", i)), b.Bytes()))
 		if bad && i == n/2 {
-			files = append(files, writeFile(t, filepath.Join(dir, "bad.jpg"), b.Bytes()[:b.Len()/2]))
+			files = append(files, writeTestFile(t, filepath.Join(dir, "bad.jpg"), b.Bytes()[:b.Len()/2]))
 		}
 	}
 	return files
@@ -254,7 +254,7 @@ func TestEditManifest(t *testing.T) {
 		`{"images": ["in-01.jpg"], "params": {"n": 2, "quality": "high"}, "mask": {"rect": [[0, 0, 10, 10]]}}`,
 		`{"images": ["in-02.jpg", "in-00.jpg"], "prompt": "third", "output": "three.png"}`,
 	}, "\n")
-	mf := writeFile(t, filepath.Join(dir, "jobs.jsonl"), []byte(manifest))
+	mf := writeTestFile(t, filepath.Join(dir, "jobs.jsonl"), []byte(manifest))
 	code, lines, sum, stderr := r.batch(batchCtx(t), "--manifest", mf, "--model", "gpt-image-1", "--prompt", "default", "-o", out)
 	if code != exitOK || sum.OK != 3 {
 		t.Fatalf("exit %d, %+v\n%s", code, sum, stderr)
@@ -277,15 +277,15 @@ func TestEditManifest(t *testing.T) {
 	if byPrompt["first"] != 1 || byPrompt["default"] != 1 || byPrompt["third"] != 1 || len(lines) != 3 || lines[0].Line == 0 {
 		t.Errorf("prompts %v, lines %+v", byPrompt, lines)
 	}
-	writeFile(t, filepath.Join(dir, "notamask.png"), []byte("not an image"))
-	bad := writeFile(t, filepath.Join(dir, "bad.jsonl"), []byte(manifest+"\n"+`{"images": ["in-00.jpg"], "output": "../x"}`+"\n"+`{"images": ["nope.jpg"]}`+
+	writeTestFile(t, filepath.Join(dir, "notamask.png"), []byte("not an image"))
+	bad := writeTestFile(t, filepath.Join(dir, "bad.jsonl"), []byte(manifest+"\n"+`{"images": ["in-00.jpg"], "output": "../x"}`+"\n"+`{"images": ["nope.jpg"]}`+
 		"\n"+`{"images": ["in-01.jpg"], "mask": "notamask.png", "output": "m"}`))
 	code, _, _, stderr = r.batch(batchCtx(t), "--manifest", bad, "--model", "gpt-image-1", "--prompt", "p", "-o", t.TempDir())
 	if code != exitUsage || !strings.Contains(stderr, "line 4:") || !strings.Contains(stderr, "line 5:") || !strings.Contains(stderr, "line 6: mask") ||
 		!strings.Contains(stderr, "3 bad lines") || len(srv.Edits()) != 3 {
 		t.Errorf("bad manifest: exit %d, %d edits\n%s", code, len(srv.Edits()), stderr)
 	}
-	clash := writeFile(t, filepath.Join(dir, "clash.jsonl"), []byte(`{"images": ["in-00.jpg"], "output": "x"}`+"\n"+`{"images": ["in-01.jpg"], "output": "X.png"}`))
+	clash := writeTestFile(t, filepath.Join(dir, "clash.jsonl"), []byte(`{"images": ["in-00.jpg"], "output": "x"}`+"\n"+`{"images": ["in-01.jpg"], "output": "X.png"}`))
 	code, _, _, stderr = r.batch(batchCtx(t), "--manifest", clash, "--model", "gpt-image-1", "--prompt", "p", "-o", t.TempDir())
 	if code != exitUsage || !strings.Contains(stderr, "claimed by") || len(srv.Edits()) != 3 {
 		t.Errorf("clashing outputs: exit %d\n%s", code, stderr)
