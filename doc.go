@@ -18,6 +18,13 @@
 //   - The proxy, 'imgprep proxy', serves that transport over HTTP, so that
 //     a client in any language points its base URL at it.
 //
+// For many independent edits, Batch runs jobs on bounded workers that share
+// one rate Governor: a 429 or Retry-After pauses every worker and halves the
+// requests in flight, which grow back one at a time while requests succeed
+// (additive increase, multiplicative decrease), so a batch backs off
+// together instead of colliding. 'imgprep edit --each' and '--manifest' run
+// on it.
+//
 // The library reads no environment and does not log: configuration comes
 // in through the Job and the options, problems go out as typed errors, and
 // warnings as strings in the results.
