@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/imgprep/imgprep"
+	"github.com/imgprep/imgprep/finish"
 	"github.com/imgprep/imgprep/pipeline"
 	"github.com/imgprep/imgprep/upload"
 )
@@ -47,23 +48,11 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 	case f.finish.composite && !f.mask.wanted() && !pipeline.TransparencyMasks(p):
 		return usageErr(env, "edit", "--composite needs the mask: give --mask or --mask-rect ...")
 	}
-	fo, err := f.finish.options()
-	if err != nil {
-		return usageErr(env, "edit", "%v", err)
+	env, st, code := f.setup(env, !f.dryRun)
+	if code >= 0 {
+		return code
 	}
-	cfg, err := loadConfig(env.getenv)
-	if err != nil {
-		return usageErr(env, "edit", "%v", err)
-	}
-	env = redacting(env, cfg.key())
-	if cfg.key() == "" && !f.dryRun {
-		return usageErr(env, "edit", "%v", errNoKey)
-	}
-	name := f.uploaderName(cfg.Uploader)
-	params, err := f.params(name)
-	if err != nil {
-		return usageErr(env, "edit", "%v", err)
-	}
+	fo, cfg, name, params := st.fo, st.cfg, st.name, st.params
 	if f.partials && !params.Stream {
 		return usageErr(env, "edit", "--save-partials needs --stream")
 	}
@@ -94,6 +83,37 @@ func runEdit(ctx context.Context, env *cliEnv, args []string) int {
 		return dryRun(ctx, env, &f, pr, rep)
 	}
 	return sendEdit(ctx, env, &f, files, pr, rep, prog)
+}
+
+// editSetup is what an edit run needs once its flags are checked.
+type editSetup struct {
+	fo     finish.Options
+	cfg    envConfig
+	name   string // the uploader
+	params imgprep.Params
+}
+
+// setup reads the finish options, the environment's config (the returned
+// env redacts its key), the uploader name and the API parameters. A code
+// >= 0 ends the run (a usage error, printed).
+func (f *editFlags) setup(env *cliEnv, needKey bool) (*cliEnv, editSetup, int) {
+	var st editSetup
+	var err error
+	if st.fo, err = f.finish.options(); err != nil {
+		return env, st, usageErr(env, "edit", "%v", err)
+	}
+	if st.cfg, err = loadConfig(env.getenv); err != nil {
+		return env, st, usageErr(env, "edit", "%v", err)
+	}
+	env = redacting(env, st.cfg.key())
+	if needKey && st.cfg.key() == "" {
+		return env, st, usageErr(env, "edit", "%v", errNoKey)
+	}
+	st.name = f.uploaderName(st.cfg.Uploader)
+	if st.params, err = f.params(st.name); err != nil {
+		return env, st, usageErr(env, "edit", "%v", err)
+	}
+	return env, st, -1
 }
 
 // dryRun prints the request the uploader would send, key redacted,

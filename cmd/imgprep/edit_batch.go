@@ -72,23 +72,11 @@ func runBatch(ctx context.Context, env *cliEnv, fs *flag.FlagSet, f *editFlags, 
 	if f.finish.composite && !f.mask.wanted() && !pipeline.TransparencyMasks(p) && bf.each {
 		return usageErr(env, "edit", "--composite needs the mask: give --mask or --mask-rect ...")
 	}
-	fo, err := f.finish.options()
-	if err != nil {
-		return usageErr(env, "edit", "%v", err)
+	env, st, code := f.setup(env, true)
+	if code >= 0 {
+		return code
 	}
-	cfg, err := loadConfig(env.getenv)
-	if err != nil {
-		return usageErr(env, "edit", "%v", err)
-	}
-	env = redacting(env, cfg.key())
-	if cfg.key() == "" {
-		return usageErr(env, "edit", "%v", errNoKey)
-	}
-	name := f.uploaderName(cfg.Uploader)
-	params, err := f.params(name)
-	if err != nil {
-		return usageErr(env, "edit", "%v", err)
-	}
+	fo, cfg, name, params := st.fo, st.cfg, st.name, st.params
 	specs, code := batchSpecs(env, fs, f, bf, p, files)
 	if code >= 0 {
 		return code
