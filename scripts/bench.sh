@@ -8,7 +8,10 @@
 # Without flags it runs `-runs 7 -wait-quiet 60s`: each round waits (up to a
 # minute) for the machine to be idle, since wall times are only comparable
 # on an otherwise idle machine; the report says how many rounds were. Takes
-# about 9 minutes with the shared photos on an idle 2-core machine.
+# about 9 minutes with the shared photos on an idle 2-core machine, plus
+# the heic and avif jobs (about 2 minutes), whose inputs are made first
+# from the reference photo by scripts/make-bench-heif.sh (under a minute)
+# and passed as -heif-dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 0 ] && set -- -runs 7 -wait-quiet 60s
@@ -22,6 +25,24 @@ else
   echo "bench.sh: could not compile benchmarks/peers/vips_prep.c (see below); the harness falls back to the vips CLI" >&2
   cat "$tmp/cc.log" >&2
 fi
+# The heic and avif jobs' inputs, unless -jobs leaves both out.
+heif=()
+jobs=all
+for ((i = 1; i <= $#; i++)); do
+  case "${!i}" in
+    -jobs | --jobs) j=$((i + 1)); jobs=${!j:-} ;;
+    -jobs=* | --jobs=*) jobs=${!i#*=} ;;
+  esac
+done
+case ",$jobs," in
+  ,all, | *,heic,* | *,avif,*)
+    if scripts/make-bench-heif.sh "$tmp/heif" >"$tmp/heif.txt" 2>"$tmp/heif.log"; then
+      heif=(-heif-dir "$tmp/heif")
+    else
+      echo "bench.sh: could not make the HEIC and AVIF inputs (see below); the heic and avif jobs are skipped" >&2
+      cat "$tmp/heif.log" >&2
+    fi ;;
+esac
 out=benchmarks/RESULTS.md
 # Hand-written sections after this marker line are carried over as they are.
 marker='<!-- kept by scripts/bench.sh'
@@ -40,7 +61,16 @@ kept=""
   echo "passthrough); \"PSNR vs ref\" compares each output with libvips' (a wrong orientation or padding"
   echo "would show as ~10 dB)."
   echo
-  go run ./benchmarks/cmd/imgprep-bench -markdown "${peer[@]}" "$@"
+  if [ ${#heif[@]} -gt 0 ]; then
+    echo "The heic and avif jobs' inputs were made by \`scripts/make-bench-heif.sh DIR\` (passed as \`-heif-dir DIR\`)"
+    echo "from the reference photo:"
+    echo
+    echo '```text'
+    cat "$tmp/heif.txt"
+    echo '```'
+    echo
+  fi
+  go run ./benchmarks/cmd/imgprep-bench -markdown "${peer[@]}" "${heif[@]}" "$@"
   echo
   echo "## In process"
   echo

@@ -150,10 +150,10 @@ func TestDecodeWASM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDecode|TestCut|TestPixelLimit)$", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDecode|TestCut|TestPixelLimit|TestCorpus)$", "-test.v")
 	cmd.Env = append(os.Environ(), wasmEnv+"=1")
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "(wasm)") {
+	if err != nil || !strings.Contains(string(out), "(wasm)") || !strings.Contains(string(out), "--- PASS: TestCorpus/prepare") {
 		t.Fatalf("WebAssembly path: %v\n%s", err, out)
 	}
 	for _, l := range strings.Split(string(out), "\n") {

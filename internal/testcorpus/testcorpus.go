@@ -1,6 +1,7 @@
 // Package testcorpus locates the shared real-world image corpus
 // (../shared/corpus next to the repository) for tests, and parses its
 // expect.tsv. Tests that use it skip cleanly when the corpus is absent.
+// HEIF parses the same table for the repository's HEIC and AVIF fixtures.
 package testcorpus
 
 import (
@@ -77,7 +78,31 @@ func Dir(t testing.TB) string {
 // Load parses expect.tsv, skipping the test when the corpus is absent.
 func Load(t testing.TB) []Entry {
 	t.Helper()
-	dir := Dir(t)
+	return parse(t, Dir(t))
+}
+
+// HEIF parses testdata/heif/expect.tsv: the HEIC and AVIF fixtures of the
+// repository (scripts/make-heif-fixtures.sh), which are not in the shared
+// corpus, in its format (widths and heights stored, before irot/imir; the
+// orientation those make). With format ("heic", "avif"), only its rows.
+func HEIF(t testing.TB, format string) []Entry {
+	t.Helper()
+	var out []Entry
+	for _, e := range parse(t, filepath.Join(RepoRoot(t), "testdata", "heif")) {
+		if format == "" || e.Format == format {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("testcorpus: no %s rows in testdata/heif/expect.tsv", format)
+	}
+	return out
+}
+
+// parse reads dir/expect.tsv: a header line, then one row per file (lines
+// with fewer than 7 tab-separated columns, such as comments, are skipped).
+func parse(t testing.TB, dir string) []Entry {
+	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "expect.tsv"))
 	if err != nil {
 		t.Fatal(err)

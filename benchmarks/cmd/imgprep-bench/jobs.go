@@ -32,7 +32,15 @@ func (c *config) runJob(name string, ins []input) ([]row, error) {
 		var exp expectation
 		switch name {
 		case "dall-e-2":
+			if isHEIF(in) {
+				continue // the heic and avif jobs' inputs
+			}
 			ts, exp = dalle2Tools(c.peers), dalle2Expect(in)
+		case "heic", "avif":
+			if string(in.info.Format) != name {
+				continue
+			}
+			ts, exp = heifTools(c.peers, in), gptExpect(in)
 		case "gpt-image-1":
 			if !shrinks(in) {
 				continue
@@ -46,9 +54,17 @@ func (c *config) runJob(name string, ins []input) ([]row, error) {
 		case "batch16":
 			return c.batch(ins)
 		default:
-			return nil, fmt.Errorf("unknown job %q (want dall-e-2, gpt-image-1, passthrough or batch16)", name)
+			return nil, fmt.Errorf("unknown job %q (want dall-e-2, gpt-image-1, passthrough, batch16, heic or avif)", name)
 		}
 		rows = append(rows, c.bench(name, in, ts, exp)...)
+	}
+	if name == "heic" || name == "avif" {
+		if len(rows) == 0 {
+			c.notes = append(c.notes, fmt.Sprintf("%s skipped: no %s input (scripts/make-bench-heif.sh DIR makes them from the reference photo; then -heif-dir DIR).",
+				name, strings.ToUpper(name)))
+		} else {
+			c.notes = append(c.notes, c.peers.heifNote(name))
+		}
 	}
 	return rows, nil
 }

@@ -3,7 +3,7 @@
 // prints a table of median wall and CPU time, peak RSS, output bytes, the
 // wall-time ratio to libvips and the outputs' agreement (PSNR).
 //
-//	go run ./benchmarks/cmd/imgprep-bench [-runs 7] [-dir DIR] [-jobs dall-e-2,gpt-image-1,passthrough,batch16] [-markdown]
+//	go run ./benchmarks/cmd/imgprep-bench [-runs 7] [-dir DIR] [-heif-dir DIR] [-jobs dall-e-2,gpt-image-1,passthrough,batch16,heic,avif] [-markdown]
 //
 // Jobs:
 //
@@ -11,6 +11,14 @@
 //	gpt-image-1  autorotate, long side 1536, JPEG q90 (PNG for PNG inputs)
 //	passthrough  a gpt-image-1 compliant input sent as is (cp is the floor)
 //	batch16      16 inputs for one gpt-image-1 request, one imgprep process
+//	heic         gpt-image-1 on HEIC photos: long side 1536, JPEG q90; imgprep
+//	             with the system libheif and, as "imgprep (wasm)", with its
+//	             WebAssembly libheif (IMGPREP_SYSTEM_LIBHEIF=off)
+//	avif         gpt-image-1 on AVIF photos (imgprep: WebAssembly libavif)
+//
+// The HEIC and AVIF inputs are made by scripts/make-bench-heif.sh DIR from
+// the reference photo (scripts/bench.sh does, and passes -heif-dir DIR);
+// the other jobs leave them alone.
 //
 // Tools run in alternation (imgprep, libvips, magick, imgprep, ...) after
 // one discarded warm-up round, so that a slow spell on a shared machine
@@ -35,6 +43,7 @@ import (
 type config struct {
 	runs     int
 	dir      string
+	heifDir  string // the heic and avif jobs' inputs; "" = none but dir's
 	jobs     []string
 	only     []string // input file names to keep; nil = all
 	markdown bool
@@ -56,7 +65,8 @@ func main() {
 	var jobs, only, imgprep, vipsPeer string
 	flag.IntVar(&c.runs, "runs", 7, "timed runs per tool (after one warm-up)")
 	flag.StringVar(&c.dir, "dir", "", "input directory (default ../shared/bench-photos, else benchmarks/testdata/bench)")
-	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,passthrough,batch16", "jobs to run, comma-separated")
+	flag.StringVar(&c.heifDir, "heif-dir", "", "directory of HEIC and AVIF inputs for the heic and avif jobs (scripts/make-bench-heif.sh DIR makes them)")
+	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,passthrough,batch16,heic,avif", "jobs to run, comma-separated")
 	flag.StringVar(&only, "inputs", "", "comma-separated file names in -dir to use (default: every image)")
 	flag.DurationVar(&c.waitQuietMax, "wait-quiet", 0, "before each round, wait up to this long for the machine to be idle (other processes < 15% CPU)")
 	flag.BoolVar(&c.markdown, "markdown", false, "print Markdown (machine information, table, targets)")
@@ -93,13 +103,18 @@ func run(c *config, imgprep, vipsPeer string) error {
 	if c.dir == "" {
 		c.dir = defaultDir(root)
 	}
-	ins, err := loadInputs(c.dir, c.only)
+	dirs := []string{c.dir}
+	if c.heifDir != "" {
+		dirs = append(dirs, c.heifDir)
+	}
+	ins, err := loadInputs(dirs, c.only)
 	if err != nil {
 		return err
 	}
 	if err := c.setupPeers(root, imgprep, vipsPeer); err != nil {
 		return err
 	}
+	c.heifSetup()
 	env := machine(c)
 	var rows []row
 	for _, j := range c.jobs {

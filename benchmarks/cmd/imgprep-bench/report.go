@@ -16,7 +16,11 @@ func report(w io.Writer, c *config, e env, rows []row) {
 	if c.markdown {
 		fmt.Fprintf(w, "Measured %s on %d cores (%s), %s RAM, Linux %s, %s.\n", e.date, e.cores, e.cpu, e.mem, e.kernel, e.goVersion)
 		fmt.Fprintf(w, "Peers: %s; %s. Load average before/after: %s / %s.\n", or(e.vips, "no vips CLI"), or(e.magick, "no ImageMagick"), e.loadBefore, e.loadAfter)
-		fmt.Fprintf(w, "Inputs: `%s`; %d timed runs per tool after one warm-up, tools in alternation.\n\n", c.dir, c.runs)
+		dirs := "`" + c.dir + "`"
+		if c.heifDir != "" {
+			dirs += " and `" + c.heifDir + "` (HEIC, AVIF: scripts/make-bench-heif.sh)"
+		}
+		fmt.Fprintf(w, "Inputs: %s; %d timed runs per tool after one warm-up, tools in alternation.\n\n", dirs, c.runs)
 	}
 	table(w, c.markdown, rows)
 	fmt.Fprintln(w)
@@ -26,7 +30,7 @@ func report(w io.Writer, c *config, e env, rows []row) {
 		fmt.Fprintln(w, "Targets (imgprep, whole process):")
 		fmt.Fprintln(w)
 	}
-	for _, t := range targets(rows) {
+	for _, t := range targets(rows, c.peers.heicPath) {
 		fmt.Fprintln(w, bullet+t)
 	}
 	if c.waitQuietMax > 0 {

@@ -21,9 +21,25 @@ func repoRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// loadInputs probes every image file in dir (sorted by name), or those
-// named in only.
-func loadInputs(dir string, only []string) ([]input, error) {
+// loadInputs probes every image file in dirs (each sorted by name), or
+// those named in only.
+func loadInputs(dirs []string, only []string) ([]input, error) {
+	var ins []input
+	for _, dir := range dirs {
+		more, err := loadDir(dir, only)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, more...)
+	}
+	if len(ins) == 0 {
+		return nil, fmt.Errorf("no images in %s", strings.Join(dirs, " or "))
+	}
+	return ins, nil
+}
+
+// loadDir probes the image files of one directory.
+func loadDir(dir string, only []string) ([]input, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -43,9 +59,6 @@ func loadInputs(dir string, only []string) ([]input, error) {
 			continue // SOURCES.md and the like
 		}
 		ins = append(ins, input{path: p, name: e.Name(), info: info, size: int64(len(data))})
-	}
-	if len(ins) == 0 {
-		return nil, fmt.Errorf("no images in %s", dir)
 	}
 	return ins, nil
 }

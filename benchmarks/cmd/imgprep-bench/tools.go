@@ -37,6 +37,10 @@ type peers struct {
 	vipsPrep   string // benchmarks/peers/vips_prep, compiled; "" = vips CLI
 	vips       string // the vips CLI, "" when absent
 	convert    string // ImageMagick's convert, "" when absent
+	// heicPath is how imgprep decodes HEVC here: heic.Path() ("system
+	// libheif 1.15" or "wasm").
+	heicPath string
+	env      string // env(1), for the imgprep (wasm) rows; "" when absent
 }
 
 // vipsName is the libvips rows' label: the one-process C peer, or the
@@ -49,9 +53,11 @@ func (p peers) vipsName() string {
 }
 
 // outFormat is the format every tool writes for a gpt-image-1 job: imgprep
-// keeps a JPEG input's format and writes anything else as PNG.
+// keeps a JPEG input's format, writes an opaque HEIC or AVIF photo as JPEG
+// and anything else as PNG.
 func outFormat(in input) codecs.Format {
-	if in.info.Format == codecs.JPEG {
+	switch f := in.info.Format; {
+	case f == codecs.JPEG, (f == codecs.HEIC || f == codecs.AVIF) && !in.info.HasAlpha:
 		return codecs.JPEG
 	}
 	return codecs.PNG
