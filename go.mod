@@ -18,8 +18,6 @@ require (
 
 require (
 	github.com/ebitengine/purego v0.8.3
-	github.com/gen2brain/avif v0.4.4
-	github.com/gen2brain/heic v0.4.5
 	github.com/gen2brain/webp v0.5.5
 	github.com/tetratelabs/wazero v1.9.0
 )

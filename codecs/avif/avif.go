@@ -24,19 +24,21 @@ import (
 	"image"
 	"image/draw"
 	"runtime"
-	_ "unsafe" // go:linkname
 
-	_ "github.com/gen2brain/avif" // the WebAssembly build; only its module bytes are used
+	_ "embed" // the module
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/internal/heif"
 	"github.com/imgprep/imgprep/internal/wasmrt"
 )
 
-// decodeWasm is gen2brain/avif v0.4.4's embedded lib/decode.wasm.gz, with
-// decode.c's decode function (pinned by go.mod; see codecs/heic's note).
+// decodeWasm is libavif with libaom's and dav1d's decoders compiled to
+// WebAssembly with decode.c's decode function: lib/decode.wasm.gz,
+// lib/decode.c and lib/Makefile.decode as github.com/gen2brain/avif v0.4.4
+// ships them (its Go package is not imported: its init dlopens a system
+// libavif.so). See lib/LICENSE.* and NOTICE.
 //
-//go:linkname decodeWasm github.com/gen2brain/avif.decodeWasm
+//go:embed lib/decode.wasm.gz
 var decodeWasm []byte
 
 var module = wasmrt.NewModule("libavif", func() []byte { return decodeWasm }, "decode")

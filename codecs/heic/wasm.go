@@ -5,24 +5,21 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	_ "unsafe" // go:linkname
 
-	// The libheif/libde265 WebAssembly build. Its Go decoder is not used
-	// (it decodes through libheif's file handling, keeps the module's
-	// whole memory alive with the image, and leaks one image per call
-	// natively); only the module bytes are, run by internal/wasmrt.
-	_ "github.com/gen2brain/heic"
+	_ "embed" // the module
 
 	"github.com/imgprep/imgprep/internal/wasmrt"
 )
 
-// heifWasm is gen2brain/heic v0.4.5's embedded lib/heif.wasm.gz (libheif
-// v1.18.2 and libde265 v1.0.15 built by its lib/Makefile, with heif.c's
-// decode function). Pinned by go.mod; a version that renames it fails to
-// link, one that changes decode's signature fails wasmrt's export check
-// or the tests.
+// heifWasm is libheif v1.18.2 and libde265 v1.0.15 compiled to
+// WebAssembly with heif.c's decode function: lib/heif.wasm.gz, lib/heif.c
+// and lib/Makefile as github.com/gen2brain/heic v0.4.5 ships them (its Go
+// package is not imported: its init dlopens a system libheif.so, pulling
+// in x265, dav1d and aom on every start where the -dev packages exist, and
+// its decoder keeps the module's memory alive with the image). LGPL: see
+// lib/LICENSE.* and NOTICE.
 //
-//go:linkname heifWasm github.com/gen2brain/heic.heifWasm
+//go:embed lib/heif.wasm.gz
 var heifWasm []byte
 
 var module = wasmrt.NewModule("libheif", func() []byte { return heifWasm }, "decode")
