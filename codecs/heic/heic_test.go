@@ -4,47 +4,30 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
 	"github.com/imgprep/imgprep/codecs/heic"
-	"github.com/imgprep/imgprep/internal/raster"
-	"github.com/imgprep/imgprep/internal/testimg"
+	"github.com/imgprep/imgprep/internal/conformance"
 )
 
 // The fixtures are made by scripts/make-heif-fixtures.sh (heif-enc 1.15,
-// heiftool for grids and transforms).
-var fixtures = []struct {
-	name        string
-	w, h, bits  int
-	alpha       bool
-	orientation int
-	transform   string
-	thumbs      bool
-}{
-	{"heic-8bit.heic", 96, 64, 8, false, 1, "", false},
-	{"heic-thumb.heic", 96, 64, 8, false, 1, "", true},
-	{"heic-10bit.heic", 96, 64, 10, false, 1, "", false},
-	{"heic-alpha.heic", 48, 64, 8, true, 1, "", false}, // heif-enc writes a 1x1 grid of 64x64
-	{"heic-bt709-limited.heic", 96, 64, 8, false, 1, "", false},
-	{"heic-irot1-imir1.heic", 96, 64, 8, false, 7, "irot 90° anti-clockwise, imir left-right", false},
-	{"heic-clap-irot3.heic", 80, 48, 8, false, 6, "clap 80x48, irot 270° anti-clockwise", false},
-	{"heic-grid.heic", 120, 100, 8, false, 1, "", false},
-	{"heic-mif1-brand.heic", 96, 64, 8, false, 1, "", false},
+// heiftool for grids and transforms); heic-thumb carries a thumbnail,
+// which the probe must not count as an image.
+var fixtures = []conformance.Fixture{
+	{Name: "heic-8bit.heic", W: 96, H: 64, Bits: 8, Orientation: 1},
+	{Name: "heic-thumb.heic", W: 96, H: 64, Bits: 8, Orientation: 1},
+	{Name: "heic-10bit.heic", W: 96, H: 64, Bits: 10, Orientation: 1},
+	{Name: "heic-alpha.heic", W: 48, H: 64, Bits: 8, Alpha: true, Orientation: 1}, // heif-enc writes a 1x1 grid of 64x64
+	{Name: "heic-bt709-limited.heic", W: 96, H: 64, Bits: 8, Orientation: 1},
+	{Name: "heic-irot1-imir1.heic", W: 96, H: 64, Bits: 8, Orientation: 7, Transform: "irot 90° anti-clockwise, imir left-right"},
+	{Name: "heic-clap-irot3.heic", W: 80, H: 48, Bits: 8, Orientation: 6, Transform: "clap 80x48, irot 270° anti-clockwise"},
+	{Name: "heic-grid.heic", W: 120, H: 100, Bits: 8, Orientation: 1},
+	{Name: "heic-mif1-brand.heic", W: 96, H: 64, Bits: 8, Orientation: 1},
 }
 
-func path(name string) string { return filepath.Join("..", "..", "testdata", "heif", name) }
-
-func read(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func read(t *testing.T, name string) []byte { return conformance.ReadHEIF(t, name) }
 
 func TestRegistered(t *testing.T) {
 	if !codecs.HEIC.Decodable() {
@@ -56,43 +39,17 @@ func TestRegistered(t *testing.T) {
 // TestDecode checks the probe, then the decoded pixels against libvips'
 // decode of the same file (through libheif), upright.
 func TestDecode(t *testing.T) {
+	// The WebAssembly libde265 (1.0.15) decodes chroma a few levels off
+	// Debian's 1.0.11 on some samples (on photos, mean 0.25 and 99.8%
+	// within 4 levels; these 96-pixel fixtures are mostly edges); the
+	// system library matches libvips.
+	maxMean, maxP99 := 0.6, 2
+	if heic.Path() == "wasm" {
+		maxMean, maxP99 = 1.5, 12
+	}
+	t.Logf("HEVC decoded by libheif (%s)", heic.Path())
 	for _, fx := range fixtures {
-		t.Run(fx.name, func(t *testing.T) {
-			b := read(t, fx.name)
-			info, err := codecs.Probe(b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if info.Format != codecs.HEIC || info.Width != fx.w || info.Height != fx.h || info.BitDepth != fx.bits ||
-				info.HasAlpha != fx.alpha || info.Orientation != fx.orientation || info.Transform != fx.transform || info.Images != 1 {
-				t.Errorf("probe = %+v", info)
-			}
-			img, dinfo, err := codecs.Decode(b, codecs.DecodeOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if dinfo != info {
-				t.Errorf("decode info %+v, probe %+v", dinfo, info)
-			}
-			got := raster.Orient(raster.ToNRGBA(img), info.Orientation)
-			ref := testimg.VipsDecode(t, path(fx.name))
-			if got.Bounds() != ref.Bounds() {
-				t.Fatalf("upright %v, libvips %v", got.Bounds(), ref.Bounds())
-			}
-			mean, p99 := testimg.Diff(got, ref)
-			t.Logf("vs libvips: mean %.2f, 99th percentile %d levels (%s)", mean, p99, heic.Path())
-			// The WebAssembly libde265 (1.0.15) decodes chroma a few levels
-			// off Debian's 1.0.11 on some samples (on photos, mean 0.25 and
-			// 99.8% within 4 levels; these 96-pixel fixtures are mostly
-			// edges); the system library matches libvips.
-			maxMean, maxP99 := 0.6, 2
-			if heic.Path() == "wasm" {
-				maxMean, maxP99 = 1.5, 12
-			}
-			if mean > maxMean || p99 > maxP99 {
-				t.Errorf("colours differ from libvips': mean %.2f, 99th percentile %d levels", mean, p99)
-			}
-		})
+		t.Run(fx.Name, func(t *testing.T) { conformance.DecodeVsVips(t, codecs.HEIC, fx, maxMean, maxP99) })
 	}
 }
 
@@ -122,7 +79,7 @@ func TestPixelLimit(t *testing.T) {
 }
 
 func BenchmarkDecodeGrid(b *testing.B) {
-	data, _ := os.ReadFile(path("heic-grid.heic"))
+	data, _ := os.ReadFile(conformance.HEIFPath(b, "heic-grid.heic"))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
