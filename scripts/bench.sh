@@ -11,7 +11,9 @@
 # about 9 minutes with the shared photos on an idle 2-core machine, plus
 # the heic and avif jobs (about 2 minutes), whose inputs are made first
 # from the reference photo by scripts/make-bench-heif.sh (under a minute)
-# and passed as -heif-dir.
+# and passed as -heif-dir. scripts/make-bench-inputs.sh makes the 24 MP
+# progressive JPEG and the 1024x1024 RGBA PNG every other job also runs on
+# (-extra-dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 0 ] && set -- -runs 7 -wait-quiet 60s
@@ -24,6 +26,14 @@ if cc -O2 -o "$tmp/vips_prep" benchmarks/peers/vips_prep.c $(pkg-config --cflags
 else
   echo "bench.sh: could not compile benchmarks/peers/vips_prep.c (see below); the harness falls back to the vips CLI" >&2
   cat "$tmp/cc.log" >&2
+fi
+# The generated inputs of every job.
+extra=()
+if scripts/make-bench-inputs.sh "$tmp/extra" >"$tmp/extra.txt" 2>"$tmp/extra.log"; then
+  extra=(-extra-dir "$tmp/extra")
+else
+  echo "bench.sh: could not make the generated inputs (see below); the jobs run on the shared photos only" >&2
+  cat "$tmp/extra.log" >&2
 fi
 # The heic and avif jobs' inputs, unless -jobs leaves both out.
 heif=()
@@ -61,6 +71,14 @@ kept=""
   echo "passthrough); \"PSNR vs ref\" compares each output with libvips' (a wrong orientation or padding"
   echo "would show as ~10 dB)."
   echo
+  if [ ${#extra[@]} -gt 0 ]; then
+    echo "The generated inputs were made by \`scripts/make-bench-inputs.sh DIR\` (passed as \`-extra-dir DIR\`):"
+    echo
+    echo '```text'
+    cat "$tmp/extra.txt"
+    echo '```'
+    echo
+  fi
   if [ ${#heif[@]} -gt 0 ]; then
     echo "The heic and avif jobs' inputs were made by \`scripts/make-bench-heif.sh DIR\` (passed as \`-heif-dir DIR\`)"
     echo "from the reference photo:"
@@ -70,7 +88,7 @@ kept=""
     echo '```'
     echo
   fi
-  go run ./benchmarks/cmd/imgprep-bench -markdown "${peer[@]}" "${heif[@]}" "$@"
+  go run ./benchmarks/cmd/imgprep-bench -markdown "${peer[@]}" "${extra[@]}" "${heif[@]}" "$@"
   echo
   echo "## In process"
   echo

@@ -22,6 +22,7 @@ if [ $bench -eq 1 ]; then
   command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
   pkg-config --exists vips 2>/dev/null || need+=(libvips-dev)
   command -v heif-enc >/dev/null 2>&1 || need+=(libheif-examples) # the HEIC bench input
+  command -v cjpeg >/dev/null 2>&1 || need+=(libjpeg-turbo-progs) # the progressive 24 MP bench input
 fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""

@@ -6,10 +6,11 @@
  *       autorotate, fit inside SIDE x SIDE, add an opaque alpha band when
  *       the image has none, pad centred to SIDE x SIDE with transparent
  *       black, save as RGBA PNG (the dall-e-2 job).
- *   vips_prep long SIDE IN OUT.{jpg,png} [Q_OR_COMPRESSION]
+ *   vips_prep long SIDE IN OUT.{jpg,png,webp} [Q_OR_COMPRESSION|lossless]
  *       autorotate, shrink (never enlarge) so the longer side is at most
- *       SIDE, save as JPEG (Q, default 90) or PNG (compression, default 6)
- *       (the gpt-image-1 job).
+ *       SIDE, save as JPEG (Q, default 90), PNG (compression, default 6)
+ *       or WebP (Q, default 75, or "lossless"; libvips' other webpsave
+ *       defaults, effort 4) (the gpt-image-1, jpeg-q85 and webp jobs).
  *
  * vips_thumbnail does shrink-on-load (libjpeg DCT scaling) and autorotates
  * by default. PNG compression defaults to libvips' own default, 6; the
@@ -36,9 +37,15 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* save writes img as PNG (compression level) or JPEG (quality). */
-static int save(VipsImage *img, const char *out, int level, int have_level)
+/* save writes img as PNG (compression level), WebP (quality, or lossless)
+ * or JPEG (quality). */
+static int save(VipsImage *img, const char *out, int level, int have_level, int lossless)
 {
+	if (ends_with(out, ".webp")) {
+		if (lossless)
+			return vips_webpsave(img, out, "lossless", TRUE, "strip", TRUE, NULL);
+		return vips_webpsave(img, out, "Q", have_level ? level : 75, "strip", TRUE, NULL);
+	}
 	if (ends_with(out, ".png"))
 		return vips_pngsave(img, out, "compression", have_level ? level : 6,
 				    "strip", TRUE, NULL);
@@ -71,7 +78,7 @@ static int square(VipsImage *t, int side, VipsImage **out)
 int main(int argc, char **argv)
 {
 	VipsImage *t = NULL, *p = NULL;
-	int side, level = 0, have_level = argc > 5;
+	int side, level = 0, have_level = argc > 5, lossless = 0;
 
 	if (VIPS_INIT(argv[0]))
 		vips_error_exit(NULL);
@@ -80,7 +87,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	side = atoi(argv[2]);
-	if (have_level)
+	if (have_level && strcmp(argv[5], "lossless") == 0)
+		lossless = 1, have_level = 0;
+	else if (have_level)
 		level = atoi(argv[5]);
 	/* square upsizes small inputs to the canvas, as imgprep and magick do;
 	 * long only ever shrinks. */
@@ -93,7 +102,7 @@ int main(int argc, char **argv)
 		g_object_unref(t);
 		t = p;
 	}
-	if (save(t, argv[4], level, have_level))
+	if (save(t, argv[4], level, have_level, lossless))
 		return fail("save");
 	g_object_unref(t);
 	vips_shutdown();

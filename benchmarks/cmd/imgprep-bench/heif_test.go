@@ -1,13 +1,10 @@
 package main
 
 import (
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/imgprep/imgprep/codecs"
 )
@@ -44,33 +41,6 @@ func TestHeifTools(t *testing.T) {
 	p.heicPath = "wasm"
 	if got := names(heifTools(p, heicIn)); !slices.Equal(got, []string{"imgprep", "libvips", "magick"}) {
 		t.Errorf("without a system libheif: %v", got)
-	}
-}
-
-func TestHeicTargets(t *testing.T) {
-	mk := func(in, tool string, ref bool, wall time.Duration, ratio float64) row {
-		return row{job: "heic", input: in, tool: tool, ref: ref, ratio: ratio, psnr: math.NaN(),
-			sum: summary{wall: wall, cpu: wall, rss: 1e8, n: 3}}
-	}
-	rows := []row{
-		mk("a.heic", "imgprep", false, 1100*time.Millisecond, 1.1),
-		mk("a.heic", "imgprep (wasm)", false, 3*time.Second, 3),
-		mk("a.heic", "libvips", true, time.Second, math.NaN()),
-		mk("a.heic", "magick", false, 2*time.Second, 2),
-	}
-	got := heicTargets(rows, "system libheif 1.15")
-	if len(got) != 2 || !strings.Contains(got[0], "imgprep, decoding with system libheif 1.15") || !strings.Contains(got[0], ": met;") ||
-		!strings.Contains(got[1], "imgprep (wasm), decoding with libheif in WebAssembly") || !strings.Contains(got[1], ": MISSED;") {
-		t.Errorf("targets:\n%s", strings.Join(got, "\n"))
-	}
-}
-
-// TestTargetInput: the JPEG targets stay on the JPEG photo when the heic
-// job, whose inputs share its name, ran first.
-func TestTargetInput(t *testing.T) {
-	rows := []row{{job: "heic", input: "photo12_s7edge.heic"}, {job: "gpt-image-1", input: "photo12_s7edge.jpg"}}
-	if got := targetInput(rows); got != "photo12_s7edge.jpg" {
-		t.Errorf("targetInput = %q", got)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 // row is one line of the results table.
 type row struct {
 	job, input, tool string
+	in               input // the input measured; zero for batch16
 	ref              bool
 	sum              summary
 	bytes            int64
@@ -46,6 +47,16 @@ func (c *config) runJob(name string, ins []input) ([]row, error) {
 				continue
 			}
 			ts, exp = gptTools(c.peers, in), gptExpect(in)
+		case "jpeg-q85":
+			if !shrinks(in) || in.info.Format != codecs.JPEG {
+				continue
+			}
+			ts, exp = q85Tools(c.peers), gptExpect(in)
+		case "webp":
+			if !shrinks(in) {
+				continue
+			}
+			ts, exp = webpTools(c.peers, in), webpExpect(in)
 		case "passthrough":
 			if !compliant(in) {
 				continue
@@ -54,7 +65,7 @@ func (c *config) runJob(name string, ins []input) ([]row, error) {
 		case "batch16":
 			return c.batch(ins)
 		default:
-			return nil, fmt.Errorf("unknown job %q (want dall-e-2, gpt-image-1, passthrough, batch16, heic or avif)", name)
+			return nil, fmt.Errorf("unknown job %q (want dall-e-2, gpt-image-1, jpeg-q85, webp, passthrough, batch16, heic or avif)", name)
 		}
 		rows = append(rows, c.bench(name, in, ts, exp)...)
 	}
@@ -109,7 +120,7 @@ func (c *config) measure(job, label string, in input, ts []tool, check func(dir 
 	rows := make([]row, len(ts))
 	for i, t := range ts {
 		outs[i] = filepath.Join(base, strconv.Itoa(i))
-		rows[i] = row{job: job, input: label, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
+		rows[i] = row{job: job, input: label, in: in, tool: t.name, ref: t.ref, psnr: math.NaN(), ratio: math.NaN()}
 	}
 	scratch := filepath.Join(base, "scratch")
 	os.MkdirAll(scratch, 0o755)

@@ -3,12 +3,15 @@
 // prints a table of median wall and CPU time, peak RSS, output bytes, the
 // wall-time ratio to libvips and the outputs' agreement (PSNR).
 //
-//	go run ./benchmarks/cmd/imgprep-bench [-runs 7] [-dir DIR] [-heif-dir DIR] [-jobs dall-e-2,gpt-image-1,passthrough,batch16,heic,avif] [-markdown]
+//	go run ./benchmarks/cmd/imgprep-bench [-runs 7] [-dir DIR] [-extra-dir DIR] [-heif-dir DIR] [-jobs dall-e-2,gpt-image-1,jpeg-q85,webp,passthrough,batch16,heic,avif] [-markdown]
 //
 // Jobs:
 //
 //	dall-e-2     autorotate, fit in 1024x1024, pad transparent, RGBA PNG
 //	gpt-image-1  autorotate, long side 1536, JPEG q90 (PNG for PNG inputs)
+//	jpeg-q85     gpt-image-1 on JPEG photos at quality 85
+//	webp         gpt-image-1 to WebP: lossy q80 from JPEG photos, lossless
+//	             from PNG inputs
 //	passthrough  a gpt-image-1 compliant input sent as is (cp is the floor)
 //	batch16      16 inputs for one gpt-image-1 request, one imgprep process
 //	heic         gpt-image-1 on HEIC photos: long side 1536, JPEG q90; imgprep
@@ -16,7 +19,9 @@
 //	             WebAssembly libheif (IMGPREP_SYSTEM_LIBHEIF=off)
 //	avif         gpt-image-1 on AVIF photos (imgprep: WebAssembly libavif)
 //
-// The HEIC and AVIF inputs are made by scripts/make-bench-heif.sh DIR from
+// scripts/make-bench-inputs.sh DIR makes a 24 MP progressive JPEG and a
+// compliant 1024x1024 RGBA PNG from the bench photos (scripts/bench.sh
+// passes DIR as -extra-dir); every job uses them. The HEIC and AVIF inputs are made by scripts/make-bench-heif.sh DIR from
 // the reference photo (scripts/bench.sh does, and passes -heif-dir DIR);
 // the other jobs leave them alone.
 //
@@ -44,6 +49,7 @@ type config struct {
 	runs     int
 	dir      string
 	heifDir  string // the heic and avif jobs' inputs; "" = none but dir's
+	extraDir string // generated inputs for every job (scripts/make-bench-inputs.sh); "" = none
 	jobs     []string
 	only     []string // input file names to keep; nil = all
 	markdown bool
@@ -65,8 +71,9 @@ func main() {
 	var jobs, only, imgprep, vipsPeer string
 	flag.IntVar(&c.runs, "runs", 7, "timed runs per tool (after one warm-up)")
 	flag.StringVar(&c.dir, "dir", "", "input directory (default ../shared/bench-photos, else benchmarks/testdata/bench)")
+	flag.StringVar(&c.extraDir, "extra-dir", "", "directory of generated inputs for every job (scripts/make-bench-inputs.sh DIR makes them)")
 	flag.StringVar(&c.heifDir, "heif-dir", "", "directory of HEIC and AVIF inputs for the heic and avif jobs (scripts/make-bench-heif.sh DIR makes them)")
-	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,passthrough,batch16,heic,avif", "jobs to run, comma-separated")
+	flag.StringVar(&jobs, "jobs", "dall-e-2,gpt-image-1,jpeg-q85,webp,passthrough,batch16,heic,avif", "jobs to run, comma-separated")
 	flag.StringVar(&only, "inputs", "", "comma-separated file names in -dir to use (default: every image)")
 	flag.DurationVar(&c.waitQuietMax, "wait-quiet", 0, "before each round, wait up to this long for the machine to be idle (other processes < 15% CPU)")
 	flag.BoolVar(&c.markdown, "markdown", false, "print Markdown (machine information, table, targets)")
@@ -104,8 +111,10 @@ func run(c *config, imgprep, vipsPeer string) error {
 		c.dir = defaultDir(root)
 	}
 	dirs := []string{c.dir}
-	if c.heifDir != "" {
-		dirs = append(dirs, c.heifDir)
+	for _, d := range []string{c.extraDir, c.heifDir} {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
 	}
 	ins, err := loadInputs(dirs, c.only)
 	if err != nil {

@@ -17,6 +17,9 @@ func report(w io.Writer, c *config, e env, rows []row) {
 		fmt.Fprintf(w, "Measured %s on %d cores (%s), %s RAM, Linux %s, %s.\n", e.date, e.cores, e.cpu, e.mem, e.kernel, e.goVersion)
 		fmt.Fprintf(w, "Peers: %s; %s. Load average before/after: %s / %s.\n", or(e.vips, "no vips CLI"), or(e.magick, "no ImageMagick"), e.loadBefore, e.loadAfter)
 		dirs := "`" + c.dir + "`"
+		if c.extraDir != "" {
+			dirs += " and `" + c.extraDir + "` (scripts/make-bench-inputs.sh)"
+		}
 		if c.heifDir != "" {
 			dirs += " and `" + c.heifDir + "` (HEIC, AVIF: scripts/make-bench-heif.sh)"
 		}

@@ -4,49 +4,57 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/imgprep/imgprep/codecs"
 )
 
-// targetInput is the input the issue's targets are stated on: the 12 MP
-// 4:2:2 photo, else the first JPEG measured.
-func targetInput(rows []row) string {
-	first := ""
-	for _, r := range rows {
-		jpeg := strings.HasSuffix(r.input, ".jpg") || strings.HasSuffix(r.input, ".jpeg")
-		if jpeg && strings.HasPrefix(r.input, "photo12_s7edge") {
-			return r.input
-		}
-		if first == "" && jpeg {
-			first = r.input
-		}
-	}
-	return first
+// Issue 12's targets, whole process, against libvips run side by side.
+const (
+	wallLimit      = 0.80 // every job
+	phoneWallLimit = 0.60 // 12 and 16 MP phone JPEGs, dall-e-2 and gpt-image-1 (q90 and q85)
+	losslessBytes  = 1.15 // PNG and lossless WebP outputs, against libvips'
+	lossyPSNR      = 35.0 // dB, lossy outputs against libvips'
+	passLimit      = 10 * time.Millisecond
+)
+
+// phoneJPEG reports whether in is a 12 or 16 MP JPEG, as phones write them.
+func phoneJPEG(in input) bool {
+	mp := float64(in.info.Pixels()) / 1e6
+	return in.info.Format == codecs.JPEG && mp >= 11 && mp <= 17
 }
 
-// heicLimit is issue 11's target: a 12 MP HEIC to a 1536 px JPEG within
-// twice libvips' wall time.
-const heicLimit = 2.0
-
-// heicTargets states the HEIC target for every imgprep row of the heic
-// job (each input, each decode path).
-func heicTargets(rows []row, heicPath string) []string {
-	var out []string
-	for _, r := range rows {
-		if r.job != "heic" || r.err != nil || r.sum.n == 0 || r.ref || !strings.HasPrefix(r.tool, "imgprep") {
-			continue
+// wallTarget is the wall-time limit of a job on an input, as a ratio to
+// libvips'.
+func wallTarget(job string, in input) float64 {
+	switch job {
+	case "dall-e-2", "gpt-image-1", "jpeg-q85":
+		if phoneJPEG(in) {
+			return phoneWallLimit
 		}
-		ref, ok := refRow(rows, r.job, r.input)
-		if !ok {
-			continue
-		}
-		path := heicPath
-		if strings.HasSuffix(r.tool, "(wasm)") || path == "wasm" {
-			path = "libheif in WebAssembly"
-		}
-		out = append(out, fmt.Sprintf("heic, %s, %s, decoding with %s: wall %s = %.2fx %s (target <= %.2fx): %s; CPU %s vs %s; peak RSS %.1f MB vs %.1f MB.",
-			r.input, r.tool, path, ms(r.sum.wall), r.ratio, ref.tool, heicLimit, mark(r.ratio <= heicLimit),
-			ms(r.sum.cpu), ms(ref.sum.cpu), float64(r.sum.rss)/1e6, float64(ref.sum.rss)/1e6))
 	}
-	return out
+	return wallLimit
+}
+
+// lossless reports whether a job writes in without loss: every dall-e-2
+// output is a PNG, gpt-image-1 keeps a PNG input PNG, and the webp job
+// writes a PNG input losslessly.
+func lossless(job string, in input) bool {
+	switch job {
+	case "dall-e-2":
+		return true
+	case "gpt-image-1":
+		return outFormat(in) == codecs.PNG
+	case "webp":
+		return webpLossless(in)
+	}
+	return false
+}
+
+// passTarget reports whether the pass-through limit applies to in: a JPEG,
+// or a PNG of at most 1024x1024 (a bigger PNG's zlib stream is more than
+// 10 ms of inflating on its own).
+func passTarget(in input) bool {
+	return in.info.Format == codecs.JPEG || in.info.Format == codecs.PNG && in.info.Pixels() <= 1024*1024
 }
 
 // find returns the row of a tool on a job and input.
@@ -76,38 +84,51 @@ func mark(ok bool) string {
 	return "MISSED"
 }
 
+// jobTarget states the wall, RSS and bytes targets of one imgprep row
+// against its libvips row.
+func jobTarget(r, ref row, heicPath string) string {
+	limit := wallTarget(r.job, r.in)
+	tool := r.tool
+	if r.job == "heic" {
+		path := heicPath
+		if strings.HasSuffix(r.tool, "(wasm)") || path == "wasm" {
+			path = "libheif in WebAssembly"
+		}
+		tool += ", decoding with " + path
+	}
+	s := fmt.Sprintf("%s, %s, %s: wall %s = %.2fx %s (target <= %.2fx): %s; peak RSS %.1f vs %.1f MB (target <= libvips): %s",
+		r.job, r.input, tool, ms(r.sum.wall), r.ratio, ref.tool, limit, mark(r.ratio <= limit),
+		float64(r.sum.rss)/1e6, float64(ref.sum.rss)/1e6, mark(r.sum.rss <= ref.sum.rss))
+	b := float64(r.bytes) / float64(ref.bytes)
+	if lossless(r.job, r.in) {
+		return s + fmt.Sprintf("; lossless, %s bytes = %.2fx (target <= %.2fx): %s.", thousands(r.bytes), b, losslessBytes, mark(b <= losslessBytes))
+	}
+	return s + fmt.Sprintf("; lossy, %s bytes = %.2fx, %.1f dB vs libvips (target >= %.0f dB): %s.", thousands(r.bytes), b, r.psnr, lossyPSNR, mark(r.psnr >= lossyPSNR))
+}
+
 // targets states each of the issue's targets with the measured value.
 func targets(rows []row, heicPath string) []string {
 	var out []string
-	in := targetInput(rows)
-	for _, t := range []struct {
-		job   string
-		limit float64
-		rss   bool
-	}{{"dall-e-2", 0.6, true}, {"gpt-image-1", 0.7, false}} {
-		ip, ok1 := find(rows, t.job, in, "imgprep")
-		ref, ok2 := refRow(rows, t.job, in)
-		if !ok1 || !ok2 {
+	for _, r := range rows {
+		if r.err != nil || r.sum.n == 0 || r.ref || !strings.HasPrefix(r.tool, "imgprep") {
 			continue
 		}
-		s := fmt.Sprintf("%s, %s: wall %s = %.2fx %s (target <= %.2fx): %s", t.job, in, ms(ip.sum.wall),
-			ip.ratio, ref.tool, t.limit, mark(ip.ratio <= t.limit))
-		if c1, ok := find(rows, t.job, in, ref.tool+" c1"); ok {
-			s += fmt.Sprintf("; %.2fx %s", float64(ip.sum.wall)/float64(c1.sum.wall), c1.tool)
+		switch r.job {
+		case "batch16":
+			continue
+		case "passthrough":
+			target := "no target"
+			if passTarget(r.in) {
+				target = fmt.Sprintf("target <= %s: %s", ms(passLimit), mark(r.sum.wall <= passLimit))
+			}
+			out = append(out, fmt.Sprintf("passthrough, %s, %s: whole process %s (%s); CPU %s.",
+				r.input, r.tool, ms(r.sum.wall), target, ms(r.sum.cpu)))
+			continue
 		}
-		if t.rss {
-			s += fmt.Sprintf("; peak RSS %.1f MB vs %.1f MB (target <= libvips): %s",
-				float64(ip.sum.rss)/1e6, float64(ref.sum.rss)/1e6, mark(ip.sum.rss <= ref.sum.rss))
+		if ref, ok := refRow(rows, r.job, r.input); ok {
+			out = append(out, jobTarget(r, ref, heicPath))
 		}
-		out = append(out, s+".")
 	}
-	for _, r := range rows {
-		if r.job == "passthrough" && r.tool == "imgprep" && r.err == nil && r.sum.n > 0 {
-			out = append(out, fmt.Sprintf("passthrough, %s: whole process %s (target < 5 ms): %s; CPU %s.",
-				r.input, ms(r.sum.wall), mark(r.sum.wall.Milliseconds() < 5), ms(r.sum.cpu)))
-		}
-	}
-	out = append(out, heicTargets(rows, heicPath)...)
 	for _, r := range rows {
 		suffix, isCand := strings.CutPrefix(r.tool, "candidate") // "" or " (wasm)"
 		if !isCand || r.err != nil || r.sum.n == 0 {

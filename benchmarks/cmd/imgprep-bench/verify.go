@@ -36,6 +36,13 @@ func gptExpect(in input) expectation {
 		h: int(math.Round(float64(uh) * s)), slack: true, alpha: in.info.HasAlpha}
 }
 
+// webpExpect: gptExpect's size, as WebP.
+func webpExpect(in input) expectation {
+	e := gptExpect(in)
+	e.format = codecs.WebP
+	return e
+}
+
 // passExpect: the input itself.
 func passExpect(in input) expectation {
 	return expectation{format: in.info.Format, w: in.info.Width, h: in.info.Height, same: true}
