@@ -11,7 +11,7 @@ import (
 // budget. PNG tries fast compression, then the best; lossy formats lower
 // the quality by how far over budget the last try was, down to MinQuality.
 // When nothing fits, ok is false and the caller steps the size down.
-func (j *job) encodeToFit(img *image.NRGBA) (data []byte, ok bool, err error) {
+func (j *job) encodeToFit(img image.Image) (data []byte, ok bool, err error) {
 	pl := j.plan
 	opts := j.encodeOptions()
 	switch {

@@ -25,7 +25,7 @@ func (j *job) streamable() bool {
 // were read, which only a corrupt file can do: the caller then renders
 // from the image), and the canvas's encoding under way, or nil. Errors are
 // codecs.Decode's, or the context's.
-func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NRGBA, *codecstream.JPEGEncoder, error) {
+func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, image.Image, *codecstream.JPEGEncoder, error) {
 	st, _, err := codecstream.Decode(j.in.Data, opts)
 	if err != nil {
 		// The decode ended before Decode returned; as after a render, a
@@ -38,7 +38,7 @@ func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NR
 	// Stops the decoder if the render ends early (an error, the context, a
 	// panic) and waits for its goroutine.
 	defer st.Close()
-	var canvas *image.NRGBA
+	var canvas image.Image
 	var enc *codecstream.JPEGEncoder
 	var rerr error
 	if st.Partial() {
@@ -48,9 +48,9 @@ func (j *job) decodeRendering(opts codecs.DecodeOptions) (image.Image, *image.NR
 			}
 			return st.Rows(y)
 		}
-		var rows func(*image.NRGBA, int)
+		var rows func(image.Image, int)
 		if j.plan.Format == codecs.JPEG {
-			rows = func(c *image.NRGBA, n int) {
+			rows = func(c image.Image, n int) {
 				if enc == nil && rerr == nil {
 					enc, rerr = codecstream.NewJPEGEncoder(c, j.encodeOptions())
 				}

@@ -38,7 +38,16 @@ func TestSamePixelsAsImageJPEG(t *testing.T) {
 				ycc.Y[ycc.YOffset(x, y)], ycc.Cb[ycc.COffset(x, y)], ycc.Cr[ycc.COffset(x, y)] = yy, cb, cr
 			}
 		}
-		for name, img := range map[string]image.Image{"nrgba": opq, "nrgba-translucent": tr, "rgba": rgba, "gray": gray, "ycbcr": ycc} {
+		// At an even origin, 4:2:0 is read straight from its planes.
+		ycc0 := image.NewYCbCr(image.Rect(0, 0, sz.X, sz.Y), image.YCbCrSubsampleRatio420)
+		for y := 0; y < sz.Y; y++ {
+			for x := 0; x < sz.X; x++ {
+				ycc0.Y[ycc0.YOffset(x, y)] = ycc.Y[ycc.YOffset(x+3, y+5)]
+				ycc0.Cb[ycc0.COffset(x, y)], ycc0.Cr[ycc0.COffset(x, y)] = uint8(x*9+y), uint8(200-x-3*y)
+			}
+		}
+		for name, img := range map[string]image.Image{"nrgba": opq, "nrgba-translucent": tr, "rgba": rgba, "gray": gray,
+			"ycbcr": ycc, "ycbcr-planar": ycc0, "ycbcr-planar-sub": ycc0.SubImage(image.Rect(2, 4, sz.X, sz.Y))} {
 			for _, q := range []int{1, 50, 90, 100} {
 				var want, got bytes.Buffer
 				if err := jpeg.Encode(&want, img, &jpeg.Options{Quality: q}); err != nil {

@@ -185,6 +185,10 @@ func (e *encoder) writeRow(m image.Image, y int, gray bool) {
 	rgba, _ := m.(*image.RGBA)
 	nrgba, _ := m.(*image.NRGBA)
 	ycbcr, _ := m.(*image.YCbCr)
+	if ycbcr != nil && planar420(ycbcr) {
+		e.writeRow420(ycbcr, y)
+		return
+	}
 	for x := bounds.Min.X; x < bounds.Max.X; x += 16 {
 		for i := 0; i < 4; i++ {
 			p := image.Pt(x+(i&1)*8, y+(i&2)*4)

@@ -107,11 +107,29 @@ func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done f
 		return nil
 	}
 	s := newSource(src, dw, dh)
+	out := output{w: dw, h: dh, put: func(y int, rows [][]int32) {
+		s.emit(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], rows)
+	}}
+	return resample(s, out, ready, sb.Max.Y, done)
+}
+
+// output is where a resample writes: its size and how one destination
+// row of resampled planes (x255 units) is stored.
+type output struct {
+	w, h int
+	put  func(y int, rows [][]int32)
+}
+
+// resample runs the planned resampling of s onto out, streamed (waiting on
+// ready for source rows up to maxY, reporting rows to done) when ready is
+// not nil.
+func resample(s *source, out output, ready func(int) error, maxY int, done func(int)) error {
+	dw, dh := out.w, out.h
 	plan(s, dw, dh)
 	if ready != nil {
 		for _, p := range s.planes {
 			if p.rowDiv == 0 { // not read directly (malformed YCbCr)
-				if err := ready(sb.Max.Y); err != nil {
+				if err := ready(maxY); err != nil {
 					return err
 				}
 				ready = nil
@@ -120,7 +138,7 @@ func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done f
 		}
 	}
 	if ready != nil {
-		return resizeStreaming(s, dst, ready, sb.Max.Y, done)
+		return resizeStreaming(s, out, ready, maxY, done)
 	}
 	chunks := min(2*runtime.GOMAXPROCS(0), max(1, dh/32))
 	if testChunks > 0 {
@@ -128,13 +146,13 @@ func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done f
 	}
 	var next atomic.Int32
 	run := func() {
-		wk := getWorker(s, dw)
+		wk := getWorker(s)
 		for {
 			c := int(next.Add(1) - 1)
 			if c >= chunks {
 				break
 			}
-			wk.rows(s, dst, c*dh/chunks, (c+1)*dh/chunks, false, nil)
+			wk.rows(s, out, c*dh/chunks, (c+1)*dh/chunks, false, nil)
 		}
 		wk.cache.src = nil // do not keep the source alive from the pool
 		workers.Put(wk)
@@ -161,8 +179,8 @@ const streamChunk = 32
 // then take chunks from the bottom; the two ends meet somewhere below the
 // rows that were resampled while the source was decoded. done, when not
 // nil, is called by the calling goroutine after each of its chunks.
-func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY int, done func(int)) error {
-	dh := dst.Rect.Dy()
+func resizeStreaming(s *source, dst output, ready func(int) error, maxY int, done func(int)) error {
+	dh := dst.h
 	chunks := max(1, (dh+streamChunk-1)/streamChunk)
 	if testChunks > 0 {
 		chunks = min(testChunks, dh)
@@ -193,7 +211,7 @@ func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY in
 		mu.Unlock()
 	}
 	run := func(front bool) {
-		wk := getWorker(s, dst.Rect.Dx())
+		wk := getWorker(s)
 		defer func() {
 			wk.cache.src = nil
 			workers.Put(wk)
@@ -238,7 +256,9 @@ func resizeStreaming(s *source, dst *image.NRGBA, ready func(int) error, maxY in
 	return firstErr
 }
 
-// plan computes each plane's weight tables, box factor and ring size.
+// plan computes each plane's weight tables, box factor and ring size, for
+// a destination of dw x dh (a plane with its own output size, ow x oh,
+// keeps it).
 func plan(s *source, dw, dh int) {
 	get := func(n, src int, scale, off float64, f *fold) *weights {
 		k := weightKey{n: n, src: src, scale: scale, off: off}
@@ -249,6 +269,10 @@ func plan(s *source, dw, dh int) {
 		return cachedWeights(k, f)
 	}
 	for _, p := range s.planes {
+		if p.ow == 0 {
+			p.ow, p.oh = dw, dh
+		}
+		dw, dh := p.ow, p.oh
 		p.box = 1
 		if p.sy > boxMinRatio {
 			p.box = min(int(math.Floor(p.sy/boxResidual)), maxBox)

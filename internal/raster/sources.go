@@ -16,6 +16,11 @@ type plane struct {
 	// the source's coordinates (see need); set for direct 8-bit planes.
 	rowBase, rowDiv int
 
+	// The plane's destination size, when not the output's (set before
+	// planning; 0: the output's), and odiv: its rows are output rows
+	// 0, odiv, 2*odiv, ... (0 or 1: every row).
+	ow, oh, odiv int
+
 	// Set by the planner.
 	box    int // vertical box pre-reduction factor (1: none)
 	vh     int // rows after pre-reduction
@@ -148,6 +153,13 @@ func newSource(src image.Image, dw, dh int) *source {
 		conv16x4(4, func(y int, d []uint16) { genericRow(d, src, b.Min.X, b.Min.Y+y) })
 	}
 	return s
+}
+
+// outRows returns the plane rows [lo, hi) that output rows [y0, y1)
+// produce.
+func (p *plane) outRows(y0, y1 int) (lo, hi int) {
+	d := max(p.odiv, 1)
+	return (y0 + d - 1) / d, (y1 + d - 1) / d
 }
 
 // need returns the number of source rows, counted from y = 0 in the

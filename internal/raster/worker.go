@@ -1,9 +1,6 @@
 package raster
 
-import (
-	"image"
-	"sync"
-)
+import "sync"
 
 // worker is the per-goroutine scratch state of a resize.
 type worker struct {
@@ -27,13 +24,14 @@ func grow[T any](b []T, n int) []T {
 	return b[:n]
 }
 
-func getWorker(s *source, dw int) *worker {
+// getWorker returns a worker with scratch for s's planned planes.
+func getWorker(s *source) *worker {
 	wk := workers.Get().(*worker)
 	wk.cache.reset(s)
-	half := (dw + 1) / 2
-	maxW := 0
+	half, maxW := 0, 0
 	for _, p := range s.planes {
 		maxW = max(maxW, p.w)
+		half = max(half, p.half())
 	}
 	wk.packed = grow(wk.packed, maxW)
 	for _, p := range s.planes {
@@ -48,39 +46,46 @@ func getWorker(s *source, dw int) *worker {
 	wk.out = grow(wk.out, np)
 	wk.next = grow(wk.next, np)
 	for i, p := range s.planes {
-		wk.rings[i] = grow(wk.rings[i], p.ring*half)
-		wk.out[i] = grow(wk.out[i], 2*half)
+		wk.rings[i] = grow(wk.rings[i], p.ring*p.half())
+		wk.out[i] = grow(wk.out[i], 2*p.half())
 	}
 	return wk
 }
+
+// half is the number of packed column pairs of one of the plane's
+// horizontally filtered rows.
+func (p *plane) half() int { return (p.hw.n + 1) / 2 }
 
 // rows produces destination rows [y0, y1). With cont, the worker has just
 // produced the rows up to y0 and goes on from its ring. ready, when not
 // nil, is called before source rows are read (see ResizeRows); its error
 // stops the work and is returned.
-func (wk *worker) rows(s *source, dst *image.NRGBA, y0, y1 int, cont bool, ready func(int) error) error {
-	dw := dst.Rect.Dx()
-	half := (dw + 1) / 2
+func (wk *worker) rows(s *source, dst output, y0, y1 int, cont bool, ready func(int) error) error {
 	for i, p := range s.planes {
 		if cont {
 			break
 		}
 		// Starts are monotonic by construction; the min is belt and braces.
-		st := p.vw.start[y0]
-		for _, v := range p.vw.start[y0:y1] {
+		lo, hi := p.outRows(y0, y1)
+		st := p.vw.start[min(lo, p.oh-1)]
+		for _, v := range p.vw.start[lo:hi] {
 			st = min(st, v)
 		}
 		wk.next[i] = int(st) &^ 1
 	}
 	for y := y0; y < y1; y++ {
 		for i, p := range s.planes {
-			ring := wk.rings[i]
+			if p.odiv > 1 && y%p.odiv != 0 {
+				continue
+			}
+			oy := y / max(p.odiv, 1)
+			ring, half := wk.rings[i], p.half()
 			slot := func(r int) []uint64 {
 				o := (r % p.ring) * half
 				return ring[o : o+half]
 			}
 			taps := p.vw.taps
-			st := int(p.vw.start[y])
+			st := int(p.vw.start[oy])
 			for r := wk.next[i]; r < st+taps; r += 2 {
 				r1 := r + 1
 				if r1 >= p.vh {
@@ -111,9 +116,9 @@ func (wk *worker) rows(s *source, dst *image.NRGBA, y0, y1 int, cont bool, ready
 			for k := 0; k < taps; k++ {
 				wk.view = append(wk.view, slot(st+k))
 			}
-			vfilter(wk.out[i][:dw], wk.acc[:half], wk.view, p.vw.w[y*taps:(y+1)*taps])
+			vfilter(wk.out[i][:p.ow], wk.acc[:half], wk.view, p.vw.w[oy*taps:(oy+1)*taps])
 		}
-		s.emit(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], wk.out)
+		dst.put(y, wk.out)
 	}
 	return nil
 }
