@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"testing"
 
@@ -61,6 +62,43 @@ func TestPrepareOrientsAndPads(t *testing.T) {
 				t.Errorf("PNG colour type %d, want 6 (RGBA)", ct)
 			}
 		})
+	}
+}
+
+// TestPrepareOrientsJPEG: a JPEG photo resized to a JPEG (its planes
+// resampled straight to 4:2:0, then oriented) comes out upright at the
+// planned size, odd sides included, markers and colours in place, for
+// every EXIF orientation.
+func TestPrepareOrientsJPEG(t *testing.T) {
+	up := testimg.MarkerImage(600, 360)
+	grey := color.NRGBA{128, 128, 128, 255}
+	p := mustProfile(t, "gpt-image-1")
+	for o := 1; o <= 8; o++ {
+		res, err := pipeline.PrepareOne(context.Background(), pipeline.Input{Name: "m.jpg", Data: testimg.OrientedJPEG(t, up, o)},
+			p, pipeline.Options{Reencode: true, MaxSide: 301})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Format != codecs.JPEG || res.Width != 301 || res.Height != 181 {
+			t.Fatalf("o%d: %s %dx%d, want a 301x181 JPEG", o, res.Format, res.Width, res.Height)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(res.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b.Dx() != 301 || b.Dy() != 181 {
+			t.Fatalf("o%d: decodes to %v", o, b)
+		}
+		for _, c := range []struct {
+			x, y int
+			want color.NRGBA
+		}{{10, 10, red}, {60, 35, red}, {290, 170, blue}, {240, 145, blue}, {150, 90, grey}, {290, 10, grey}} {
+			r, g, b, _ := img.At(c.x, c.y).RGBA()
+			got := color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 255}
+			if !testimg.Near(got, c.want, 40) {
+				t.Errorf("o%d: pixel (%d,%d) = %v, want %v", o, c.x, c.y, got, c.want)
+			}
+		}
 	}
 }
 

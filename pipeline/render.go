@@ -156,6 +156,9 @@ func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready fu
 		tw, th = th, tw
 	}
 	if ycc, ok := planar(sub, pl, tw, th); ok {
+		if o8 >= 2 && o8 <= 8 {
+			return raster.ResizeYCbCrOriented(ycc, pl.Resize.W, pl.Resize.H, o8, ready)
+		}
 		canvas := image.NewYCbCr(image.Rect(0, 0, tw, th), image.YCbCrSubsampleRatio420)
 		var done func(int)
 		if rows != nil {
@@ -196,13 +199,14 @@ func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready fu
 	return img, nil
 }
 
-// planar returns src when the plan resizes it to a JPEG as it is (no
-// orientation, no padding: resizedIsCanvas): then its planes are resampled
-// straight to the encoder's 4:2:0 ones (raster.ResizeYCbCrInto), without a
-// round trip through RGB, at about half the work.
+// planar returns src when the plan resizes a YCbCr image to a JPEG
+// without padding (tw x th: the size in stored orientation): then its
+// planes are resampled straight to the encoder's 4:2:0 ones
+// (raster.ResizeYCbCrInto, or ResizeYCbCrOriented for a photo stored
+// sideways), without a round trip through RGB, at about half the work.
 func planar(src image.Image, pl *Plan, tw, th int) (*image.YCbCr, bool) {
 	ycc, ok := src.(*image.YCbCr)
-	if !ok || pl.Format != codecs.JPEG || !resizedIsCanvas(src, pl) || !raster.PlanarYCbCr(ycc) {
+	if !ok || pl.Format != codecs.JPEG || pl.Padded() || !raster.PlanarYCbCr(ycc) {
 		return nil, false
 	}
 	b := ycc.Bounds()

@@ -191,3 +191,70 @@ func TestResizeYCbCrSiting(t *testing.T) {
 		}
 	}
 }
+
+// TestResizeYCbCrOriented: for every orientation and odd and even sizes,
+// the planes agree with the RGB path (Resize, Orient, 4:2:0 by averaging),
+// and chroma that is a ramp across the stored image comes out as that
+// ramp at the upright chroma centres (a chroma grid left one luma sample
+// off by a flip of an odd length fails it).
+func TestResizeYCbCrOriented(t *testing.T) {
+	const w, h = 120, 100
+	ramp := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio422)
+	for i := range ramp.Y {
+		ramp.Y[i] = 128
+	}
+	for cy := 0; cy < h; cy++ {
+		for cx := 0; cx < w/2; cx++ {
+			ramp.Cb[cy*ramp.CStride+cx] = uint8(math.Round(2*2*(float64(cx)+0.5) + 10))
+			ramp.Cr[cy*ramp.CStride+cx] = uint8(math.Round(2*(float64(cy)+0.5) + 10))
+		}
+	}
+	photo := toYCbCr(synth(w, h, false), image.YCbCrSubsampleRatio422)
+	crop := image.Rect(3, 1, 117, 99)
+	for o := 1; o <= 8; o++ {
+		for _, d := range [][2]int{{90, 76}, {53, 41}, {41, 53}} {
+			uw, uh := d[0], d[1] // upright
+			sw, sh := uw, uh
+			if o >= 5 {
+				sw, sh = uh, uw
+			}
+			got, err := raster.ResizeYCbCrOriented(subImage(photo, crop).(*image.YCbCr), uw, uh, o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := toYCbCr(raster.Orient(raster.Resize(subImage(photo, crop), sw, sh), o), image.YCbCrSubsampleRatio420)
+			cw, ch := (uw+1)/2, (uh+1)/2
+			py := planePSNR(got.Y, ref.Y, uw, uh, got.YStride, ref.YStride)
+			pcb := planePSNR(got.Cb, ref.Cb, cw, ch, got.CStride, ref.CStride)
+			if got.Rect != image.Rect(0, 0, uw, uh) || py < 45 || pcb < 35 {
+				t.Errorf("o%d to %v: %v, PSNR Y %.1f, Cb %.1f dB against the RGB path", o, d, got.Rect, py, pcb)
+			}
+			got, err = raster.ResizeYCbCrOriented(subImage(ramp, crop).(*image.YCbCr), uw, uh, o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sx, sy := float64(crop.Dx())/float64(sw), float64(crop.Dy())/float64(sh)
+			for oy := 3; oy < ch-3; oy++ {
+				for ox := 3; ox < cw-3; ox++ {
+					// Upright chroma centre, in upright luma units, to stored.
+					X, Y := 2*float64(ox)+1, 2*float64(oy)+1
+					xs, ys := X, Y
+					if o >= 5 {
+						xs, ys = Y, X
+					}
+					if o == 2 || o == 3 || o == 7 || o == 8 {
+						xs = float64(sw) - xs
+					}
+					if o == 3 || o == 4 || o == 6 || o == 7 {
+						ys = float64(sh) - ys
+					}
+					x, y := float64(crop.Min.X)+xs*sx, float64(crop.Min.Y)+ys*sy
+					i := oy*got.CStride + ox
+					if math.Abs(float64(got.Cb[i])-(2*x+10)) > 0.8 || math.Abs(float64(got.Cr[i])-(2*y+10)) > 0.8 {
+						t.Fatalf("o%d to %v: chroma (%d,%d) = %d,%d, want %.1f,%.1f", o, d, ox, oy, got.Cb[i], got.Cr[i], 2*x+10, 2*y+10)
+					}
+				}
+			}
+		}
+	}
+}
