@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
-	_ "github.com/imgprep/imgprep/codecs/avif" // registers the AVIF decoder
-	"github.com/imgprep/imgprep/codecs/heic"   // registers the HEIC decoder
+	"github.com/imgprep/imgprep/codecs/avif" // registers the AVIF decoder
+	"github.com/imgprep/imgprep/codecs/heic" // registers the HEIC decoder
 	"github.com/imgprep/imgprep/codecs/wasm"
 )
 
@@ -14,11 +14,13 @@ import (
 //	IMGPREP_WASM_CACHE   where compiled WebAssembly modules are kept between
 //	                     runs (default: the user cache directory's
 //	                     imgprep/wasm; "off": none)
-//	IMGPREP_SYSTEM_LIBHEIF  "off": decode HEIC with the WebAssembly libheif
-//	                     even when the system has libheif.so.1
+//	IMGPREP_SYSTEM_LIBHEIF  "off": decode HEIC and AVIF with their
+//	                     WebAssembly builds (libheif, libavif) even when the
+//	                     system has libheif.so.1
 func setupCodecs(env *cliEnv) {
 	if env.getenv("IMGPREP_SYSTEM_LIBHEIF") == "off" {
 		heic.UseWASM()
+		avif.UseWASM()
 	}
 	dir := env.getenv("IMGPREP_WASM_CACHE")
 	if dir == "off" {

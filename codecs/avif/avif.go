@@ -9,11 +9,15 @@
 //
 // The headers are read by imgprep's own parser (internal/heif), which
 // checks the pixel limit before anything is decoded. The pixels are
-// decoded by libavif 1.1.1 with libaom 3.10 (gen2brain/avif v0.4.4's
-// WebAssembly build), run by wazero and compiled once per process (see
-// codecs/wasm for a cache between processes). libavif converts YUV to RGB
-// with the nclx colour box's matrix and range (else the AV1 sequence
-// header's) and leaves the transforms to the caller, which they are.
+// decoded by the system's libheif (1.14 or later, with its AV1 decoder:
+// dav1d or libaom) when the binary can load it, as libvips does, for
+// 8-bit images; otherwise, and for deeper ones, by libavif 1.1.1 with
+// libaom 3.10 (gen2brain/avif v0.4.4's WebAssembly build), run by wazero
+// and compiled once per process (see codecs/wasm for a cache between
+// processes), about five times slower. Path says which. Both convert YUV
+// to RGB with the nclx colour box's matrix and range (else the AV1
+// sequence header's) and leave the transforms to the caller, which they
+// are.
 //
 // Licences: libavif and libaom are BSD-2-Clause (libaom with the AOMedia
 // patent licence) and libyuv BSD-3-Clause; see NOTICE.
@@ -24,6 +28,9 @@ import (
 	"image"
 	"image/draw"
 	"runtime"
+	"sync/atomic"
+
+	"github.com/imgprep/imgprep/codecs/internal/libheif"
 
 	_ "embed" // the module
 
@@ -44,8 +51,38 @@ var decodeWasm []byte
 var module = wasmrt.NewModule("libavif", func() []byte { return decodeWasm }, "decode")
 
 // Warm compiles the WebAssembly module now (about half a second without a
-// compilation cache).
-func Warm() error { return module.Warm() }
+// compilation cache). It does nothing when the system library is used.
+func Warm() error {
+	if native() != nil {
+		return nil
+	}
+	return module.Warm()
+}
+
+var wasmOnly atomic.Bool
+
+// UseWASM makes the decoder use the WebAssembly build even when the system
+// has libheif: for a build whose output must not depend on the system,
+// and to measure the two. Call it before the first decode.
+func UseWASM() { wasmOnly.Store(true) }
+
+// native returns the system library, or nil.
+func native() *libheif.Lib {
+	if wasmOnly.Load() {
+		return nil
+	}
+	return libheif.Load()
+}
+
+// Path says how AV1 is decoded in this process: "wasm" (libavif 1.1.1
+// and libaom 3.10 in wazero) or "system libheif 1.x" (8-bit images; deeper
+// ones in wasm).
+func Path() string {
+	if l := native(); l != nil {
+		return "system libheif " + l.Version()
+	}
+	return "wasm"
+}
 
 func init() {
 	codecs.RegisterDecoder(codecs.AVIF, decoder{})
@@ -71,7 +108,12 @@ func (decoder) Decode(data []byte, opts codecs.DecodeOptions) (image.Image, erro
 	if err := heif.CheckLimit(f, codecs.AVIF, opts.MaxPixels); err != nil {
 		return nil, err
 	}
-	img, err := decodeFile(data, f)
+	var img image.Image
+	if l := native(); l != nil && f.Primary.Bits <= 8 {
+		img, err = decodeNative(l, data, f)
+	} else {
+		img, err = decodeFile(data, f)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +125,19 @@ func (decoder) Decode(data []byte, opts codecs.DecodeOptions) (image.Image, erro
 
 func corrupt(format string, a ...any) error {
 	return &codecs.FormatError{Format: codecs.AVIF, Kind: codecs.ErrCorrupt, Reason: fmt.Sprintf(format, a...)}
+}
+
+// decodeNative decodes the whole file with the system libheif, which reads
+// grids and alpha itself, to 8-bit non-premultiplied RGBA.
+func decodeNative(l *libheif.Lib, data []byte, f *heif.File) (image.Image, error) {
+	m, err := l.DecodeRGBA(data)
+	if err != nil {
+		return nil, corrupt("%v", err)
+	}
+	if w, h := m.Rect.Dx(), m.Rect.Dy(); w != f.Primary.Width || h != f.Primary.Height {
+		return nil, corrupt("libheif reads %dx%d, the header says %dx%d", w, h, f.Primary.Width, f.Primary.Height)
+	}
+	return m, nil
 }
 
 // decodeFile runs libavif on the whole file: it reads grids and alpha
@@ -165,9 +220,12 @@ func decodeFile(data []byte, f *heif.File) (image.Image, error) {
 func cut(img image.Image, crop image.Rectangle) image.Image {
 	b := image.Rect(0, 0, crop.Dx(), crop.Dy())
 	var dst draw.Image
-	if _, ok := img.(*image.RGBA64); ok {
+	switch img.(type) {
+	case *image.RGBA64:
 		dst = image.NewRGBA64(b)
-	} else {
+	case *image.NRGBA:
+		dst = image.NewNRGBA(b)
+	default:
 		dst = image.NewRGBA(b)
 	}
 	draw.Draw(dst, b, img, crop.Min, draw.Src)

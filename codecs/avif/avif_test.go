@@ -2,10 +2,13 @@ package avif_test
 
 import (
 	"errors"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
-	_ "github.com/imgprep/imgprep/codecs/avif"
+	"github.com/imgprep/imgprep/codecs/avif"
 	"github.com/imgprep/imgprep/internal/conformance"
 )
 
@@ -30,6 +33,7 @@ func TestRegistered(t *testing.T) {
 // TestDecode checks the probe, then the decoded pixels against libvips'
 // decode of the same file (through libheif), upright.
 func TestDecode(t *testing.T) {
+	t.Logf("AV1 decoded by %s", avif.Path())
 	for _, fx := range fixtures {
 		t.Run(fx.Name, func(t *testing.T) { conformance.DecodeVsVips(t, codecs.AVIF, fx, 0.5, 2) })
 	}
@@ -49,5 +53,34 @@ func TestPixelLimit(t *testing.T) {
 	b := read(t, "avif-grid.avif")
 	if _, _, err := codecs.Decode(b, codecs.DecodeOptions{MaxPixels: 100 * 100}); !errors.Is(err, codecs.ErrTooLarge) {
 		t.Errorf("err = %v, want ErrTooLarge", err)
+	}
+}
+
+// The WebAssembly path is tested in a child process when this one uses
+// the system library (the choice is made once per process).
+const wasmEnv = "IMGPREP_TEST_AVIF_WASM"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(wasmEnv) == "1" {
+		avif.UseWASM()
+	}
+	os.Exit(m.Run())
+}
+
+// TestDecodeWASM runs the decode, cut, limit and corpus tests again with
+// the WebAssembly libavif when this process decodes with the system
+// libheif: both paths must pass them.
+func TestDecodeWASM(t *testing.T) {
+	if avif.Path() == "wasm" {
+		t.Skip("this process already decodes with WebAssembly")
+	}
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDecode|TestCut|TestPixelLimit|TestCorpus)$", "-test.v")
+	cmd.Env = append(os.Environ(), wasmEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "AV1 decoded by wasm") || !strings.Contains(string(out), "--- PASS: TestCorpus/prepare") {
+		t.Fatalf("WebAssembly path: %v\n%s", err, out)
 	}
 }

@@ -130,7 +130,7 @@ func decodeTile(f *heif.File, t tile, dst *planes, wd *wasmDecoder) error {
 		return nil
 	}
 	if native() {
-		return nativeLib.decode(file, dst.chroma, place)
+		return decodeNative(nativeLib, file, dst.chroma, place)
 	}
 	return wd.decode(file, place)
 }

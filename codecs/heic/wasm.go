@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/imgprep/imgprep/codecs/internal/libheif"
+
 	_ "embed" // the module
 
 	"github.com/imgprep/imgprep/internal/wasmrt"
@@ -171,7 +173,7 @@ var errDecode = errors.New("libheif could not decode the HEVC data")
 // nativeOnce decides once whether the system library is used.
 var (
 	nativeOnce sync.Once
-	nativeLib  *libheif
+	nativeLib  *libheif.Lib
 	wasmOnly   atomic.Bool
 )
 
@@ -189,7 +191,7 @@ func UseWASM() { wasmOnly.Store(true) }
 // and libde265 1.0.15 in wazero) or "system libheif 1.x".
 func Path() string {
 	if native() {
-		return "system libheif " + nativeLib.version
+		return "system libheif " + nativeLib.Version()
 	}
 	return "wasm"
 }

@@ -17,13 +17,13 @@ import (
 
 // The heic and avif jobs are the gpt-image-1 job (long side 1536, JPEG q90)
 // on HEIC and AVIF photos, which scripts/make-bench-heif.sh makes from the
-// reference photo (-heif-dir). imgprep decodes HEVC with the system
-// libheif when it can load one (purego) and with libheif in WebAssembly
-// otherwise or with IMGPREP_SYSTEM_LIBHEIF=off, so the heic job runs it
-// both ways; AV1 it decodes in WebAssembly only. libvips and ImageMagick
-// read both through the system libheif.
+// reference photo (-heif-dir). imgprep decodes HEVC and (8-bit) AV1 with
+// the system libheif when it can load one (purego) and in WebAssembly
+// (libheif + libde265, libavif + libaom) otherwise or with
+// IMGPREP_SYSTEM_LIBHEIF=off, so both jobs run it both ways. libvips and
+// ImageMagick read both through the system libheif.
 
-// wasmEnv makes imgprep decode HEIC with its WebAssembly libheif.
+// wasmEnv makes imgprep decode HEIC and AVIF with its WebAssembly builds.
 const wasmEnv = "IMGPREP_SYSTEM_LIBHEIF=off"
 
 // heifSetup finds how this machine's imgprep decodes HEVC (the library
@@ -44,11 +44,11 @@ func (c *config) heifSetup() {
 	}
 }
 
-// heifTools: the gpt-image-1 tools, and for HEIC with the system libheif
-// each imgprep tool once more with the WebAssembly libheif, " (wasm)".
+// heifTools: the gpt-image-1 tools, and with the system libheif each
+// imgprep tool once more with the WebAssembly decoder, " (wasm)".
 func heifTools(p peers, in input) []tool {
 	ts := gptTools(p, in)
-	if in.info.Format != codecs.HEIC || p.heicPath == "wasm" || p.env == "" {
+	if p.heicPath == "wasm" || p.env == "" {
 		return ts
 	}
 	n := slices.IndexFunc(ts, func(t tool) bool { return t.ref })
@@ -75,17 +75,17 @@ func withEnv(env string, t tool, name string, vars ...string) tool {
 // heifNote says which decoder each row of a heic or avif job used.
 func (p peers) heifNote(job string) string {
 	sys := "the system libheif (libvips' heifload, ImageMagick's HEIC/AVIF coder)"
+	codec, wasm := "HEVC", "libheif + libde265"
 	if job == "avif" {
-		return "avif rows: imgprep decodes AV1 with libavif + libaom in WebAssembly (codecs/avif; compiled code from the run's cache, filled by the warm-up round); " +
-			p.vipsName() + " and magick through " + sys + "."
+		codec, wasm = "AV1", "libavif + libaom"
 	}
-	ip := "imgprep decodes HEVC with " + p.heicPath + " (loaded with purego)"
+	ip := "imgprep decodes " + codec + " with " + p.heicPath + " (loaded with purego)"
 	if p.heicPath == "wasm" {
-		ip = "imgprep decodes HEVC with libheif + libde265 in WebAssembly (no system libheif, or " + wasmEnv + ")"
+		ip = "imgprep decodes " + codec + " with " + wasm + " in WebAssembly (no system libheif, or " + wasmEnv + ")"
 	} else {
-		ip += fmt.Sprintf(", imgprep (wasm) with libheif + libde265 in WebAssembly (%s; compiled code from the run's cache, filled by the warm-up round)", wasmEnv)
+		ip += fmt.Sprintf(", imgprep (wasm) with %s in WebAssembly (%s; compiled code from the run's cache, filled by the warm-up round)", wasm, wasmEnv)
 	}
-	return "heic rows: " + ip + "; " + p.vipsName() + " and magick through " + sys + "."
+	return job + " rows: " + ip + "; " + p.vipsName() + " and magick through " + sys + "."
 }
 
 // isHEIF reports whether the input is one of the heic and avif jobs'.

@@ -35,8 +35,8 @@ func TestHeifTools(t *testing.T) {
 	if vips := ts[2].cmds(heicIn, "/out", "/tmp")[0]; vips[len(vips)-2] != filepath.Join("/out", "out.jpg") {
 		t.Errorf("libvips writes %q, want a JPEG", vips)
 	}
-	if got := names(heifTools(p, avifIn)); !slices.Equal(got, []string{"imgprep", "libvips", "magick"}) {
-		t.Errorf("avif tools %v: AV1 has one imgprep path", got)
+	if got := names(heifTools(p, avifIn)); !slices.Equal(got, []string{"imgprep", "imgprep (wasm)", "libvips", "magick"}) {
+		t.Errorf("avif tools %v: AV1 has both imgprep paths too", got)
 	}
 	p.heicPath = "wasm"
 	if got := names(heifTools(p, heicIn)); !slices.Equal(got, []string{"imgprep", "libvips", "magick"}) {

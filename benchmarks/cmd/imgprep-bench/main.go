@@ -17,7 +17,7 @@
 //	heic         gpt-image-1 on HEIC photos: long side 1536, JPEG q90; imgprep
 //	             with the system libheif and, as "imgprep (wasm)", with its
 //	             WebAssembly libheif (IMGPREP_SYSTEM_LIBHEIF=off)
-//	avif         gpt-image-1 on AVIF photos (imgprep: WebAssembly libavif)
+//	avif         gpt-image-1 on AVIF photos, imgprep both ways as for heic
 //
 // scripts/make-bench-inputs.sh DIR makes a 24 MP progressive JPEG and a
 // compliant 1024x1024 RGBA PNG from the bench photos (scripts/bench.sh

@@ -89,10 +89,13 @@ func mark(ok bool) string {
 func jobTarget(r, ref row, heicPath string) string {
 	limit := wallTarget(r.job, r.in)
 	tool := r.tool
-	if r.job == "heic" {
+	if r.job == "heic" || r.job == "avif" {
 		path := heicPath
 		if strings.HasSuffix(r.tool, "(wasm)") || path == "wasm" {
 			path = "libheif in WebAssembly"
+			if r.job == "avif" {
+				path = "libavif in WebAssembly"
+			}
 		}
 		tool += ", decoding with " + path
 	}
