@@ -3,8 +3,6 @@ package avif_test
 import (
 	"errors"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -74,13 +72,5 @@ func TestDecodeWASM(t *testing.T) {
 	if avif.Path() == "wasm" {
 		t.Skip("this process already decodes with WebAssembly")
 	}
-	if testing.Short() {
-		t.Skip("-short")
-	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDecode|TestCut|TestPixelLimit|TestCorpus)$", "-test.v")
-	cmd.Env = append(os.Environ(), wasmEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "AV1 decoded by wasm") || !strings.Contains(string(out), "--- PASS: TestCorpus/prepare") {
-		t.Fatalf("WebAssembly path: %v\n%s", err, out)
-	}
+	conformance.WASMChild(t, wasmEnv, "AV1 decoded by wasm")
 }

@@ -66,19 +66,19 @@ func convert(p, alpha *planes, c colour, premul bool, crop image.Rectangle) imag
 	if alpha != nil {
 		expandAlpha(alpha)
 	}
-	sx, sy := subsampling(p.chroma)
+	sx, sy := subsampling(p.Chroma)
 	aligned := crop.Min.X%sx == 0 && crop.Min.Y%sy == 0
 	switch {
-	case alpha == nil && p.chroma == 0:
-		return &image.Gray{Pix: p.y[crop.Min.Y*p.yStride+crop.Min.X:], Stride: p.yStride,
+	case alpha == nil && p.Chroma == 0:
+		return &image.Gray{Pix: p.Y[crop.Min.Y*p.YStride+crop.Min.X:], Stride: p.YStride,
 			Rect: image.Rect(0, 0, crop.Dx(), crop.Dy())}
 	case alpha == nil && c.bt601() && aligned:
 		ratio := map[int]image.YCbCrSubsampleRatio{1: image.YCbCrSubsampleRatio420,
-			2: image.YCbCrSubsampleRatio422, 3: image.YCbCrSubsampleRatio444}[p.chroma]
-		co := crop.Min.Y/sy*p.cStride + crop.Min.X/sx
+			2: image.YCbCrSubsampleRatio422, 3: image.YCbCrSubsampleRatio444}[p.Chroma]
+		co := crop.Min.Y/sy*p.CStride + crop.Min.X/sx
 		return &image.YCbCr{
-			Y: p.y[crop.Min.Y*p.yStride+crop.Min.X:], Cb: p.cb[co:], Cr: p.cr[co:],
-			YStride: p.yStride, CStride: p.cStride, SubsampleRatio: ratio,
+			Y: p.Y[crop.Min.Y*p.YStride+crop.Min.X:], Cb: p.Cb[co:], Cr: p.Cr[co:],
+			YStride: p.YStride, CStride: p.CStride, SubsampleRatio: ratio,
 			Rect: image.Rect(0, 0, crop.Dx(), crop.Dy()),
 		}
 	}
@@ -96,10 +96,10 @@ func expandRange(p *planes, gbr bool) {
 	if gbr {
 		lc = ly
 	}
-	lut(p.y, &ly)
-	if p.chroma != 0 {
-		lut(p.cb, &lc)
-		lut(p.cr, &lc)
+	lut(p.Y, &ly)
+	if p.Chroma != 0 {
+		lut(p.Cb, &lc)
+		lut(p.Cr, &lc)
 	}
 }
 
@@ -155,7 +155,7 @@ func toRGBA(p, alpha *planes, c colour, premul bool, crop image.Rectangle) image
 		m := image.NewRGBA(r)
 		pix, stride, out = m.Pix, m.Stride, m
 	}
-	sx, sy := subsampling(p.chroma)
+	sx, sy := subsampling(p.Chroma)
 	fix := func(v int32) byte {
 		v = (v + one/2) >> 16
 		if v < 0 {
@@ -169,14 +169,14 @@ func toRGBA(p, alpha *planes, c colour, premul bool, crop image.Rectangle) image
 	rows(h, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			sy0 := y + crop.Min.Y
-			yr := p.y[sy0*p.yStride:]
+			yr := p.Y[sy0*p.YStride:]
 			var cbr, crr []byte
-			if p.chroma != 0 {
-				cbr, crr = p.cb[sy0/sy*p.cStride:], p.cr[sy0/sy*p.cStride:]
+			if p.Chroma != 0 {
+				cbr, crr = p.Cb[sy0/sy*p.CStride:], p.Cr[sy0/sy*p.CStride:]
 			}
 			var ar []byte
 			if alpha != nil {
-				ar = alpha.y[sy0*alpha.yStride:]
+				ar = alpha.Y[sy0*alpha.YStride:]
 			}
 			d := pix[y*stride : y*stride+4*w]
 			for x := range w {
@@ -184,7 +184,7 @@ func toRGBA(p, alpha *planes, c colour, premul bool, crop image.Rectangle) image
 				o := d[4*x : 4*x+4 : 4*x+4]
 				yv := yr[sx0]
 				switch {
-				case p.chroma == 0:
+				case p.Chroma == 0:
 					g := fix(ly[yv])
 					o[0], o[1], o[2] = g, g, g
 				case c.matrix == 0: // GBR

@@ -38,7 +38,7 @@ type tile struct {
 // the image's size.
 func decodePlanes(f *heif.File, img *heif.Image, what string) (*planes, error) {
 	chroma := img.HEVC.ChromaFormat
-	dst := &planes{w: img.Width, h: img.Height, chroma: chroma, yStride: img.Width}
+	dst := &planes{W: img.Width, H: img.Height, Chroma: chroma, YStride: img.Width}
 	tiles := []tile{{img: img}}
 	if g := img.Grid; g != nil {
 		tiles = tiles[:0]
@@ -50,11 +50,11 @@ func decodePlanes(f *heif.File, img *heif.Image, what string) (*planes, error) {
 			tiles = append(tiles, tile{img: t, x: i % g.Cols * g.TileW, y: i / g.Cols * g.TileH, index: i})
 		}
 	}
-	dst.y = make([]byte, dst.w*dst.h)
+	dst.Y = make([]byte, dst.W*dst.H)
 	if chroma != 0 {
-		cw, ch := dst.chromaSize()
-		dst.cStride = cw
-		dst.cb, dst.cr = make([]byte, cw*ch), make([]byte, cw*ch)
+		cw, ch := dst.ChromaSize()
+		dst.CStride = cw
+		dst.Cb, dst.Cr = make([]byte, cw*ch), make([]byte, cw*ch)
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(tiles))
 	errs := make([]error, len(tiles))
@@ -112,25 +112,25 @@ func decodeTile(f *heif.File, t tile, dst *planes, wd *wasmDecoder) error {
 		return err
 	}
 	place := func(p *planes) error {
-		w, h := min(t.img.Width, dst.w-t.x), min(t.img.Height, dst.h-t.y)
-		if p.w < w || p.h < h {
-			return fmt.Errorf("decoded %dx%d, want %dx%d", p.w, p.h, t.img.Width, t.img.Height)
+		w, h := min(t.img.Width, dst.W-t.x), min(t.img.Height, dst.H-t.y)
+		if p.W < w || p.H < h {
+			return fmt.Errorf("decoded %dx%d, want %dx%d", p.W, p.H, t.img.Width, t.img.Height)
 		}
-		if p.chroma != dst.chroma && dst.chroma != 0 { // mono decoded as 4:2:0: Y only
+		if p.Chroma != dst.Chroma && dst.Chroma != 0 { // mono decoded as 4:2:0: Y only
 
-			return fmt.Errorf("decoded chroma format %d, the configuration says %d", p.chroma, dst.chroma)
+			return fmt.Errorf("decoded chroma format %d, the configuration says %d", p.Chroma, dst.Chroma)
 		}
-		copyPlane(dst.y, dst.yStride, t.x, t.y, p.y, p.yStride, w, h)
-		if dst.chroma != 0 {
-			sx, sy := subsampling(dst.chroma)
+		copyPlane(dst.Y, dst.YStride, t.x, t.y, p.Y, p.YStride, w, h)
+		if dst.Chroma != 0 {
+			sx, sy := subsampling(dst.Chroma)
 			cw, ch := (t.x+w+sx-1)/sx-t.x/sx, (t.y+h+sy-1)/sy-t.y/sy
-			copyPlane(dst.cb, dst.cStride, t.x/sx, t.y/sy, p.cb, p.cStride, cw, ch)
-			copyPlane(dst.cr, dst.cStride, t.x/sx, t.y/sy, p.cr, p.cStride, cw, ch)
+			copyPlane(dst.Cb, dst.CStride, t.x/sx, t.y/sy, p.Cb, p.CStride, cw, ch)
+			copyPlane(dst.Cr, dst.CStride, t.x/sx, t.y/sy, p.Cr, p.CStride, cw, ch)
 		}
 		return nil
 	}
 	if native() {
-		return decodeNative(nativeLib, file, dst.chroma, place)
+		return decodeNative(nativeLib, file, dst.Chroma, place)
 	}
 	return wd.decode(file, place)
 }

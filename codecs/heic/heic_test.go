@@ -3,8 +3,6 @@ package heic_test
 import (
 	"errors"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -104,18 +102,5 @@ func TestDecodeWASM(t *testing.T) {
 	if heic.Path() == "wasm" {
 		t.Skip("this process already decodes with WebAssembly")
 	}
-	if testing.Short() {
-		t.Skip("-short")
-	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDecode|TestCut|TestPixelLimit|TestCorpus)$", "-test.v")
-	cmd.Env = append(os.Environ(), wasmEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "(wasm)") || !strings.Contains(string(out), "--- PASS: TestCorpus/prepare") {
-		t.Fatalf("WebAssembly path: %v\n%s", err, out)
-	}
-	for _, l := range strings.Split(string(out), "\n") {
-		if strings.Contains(l, "vs libvips") {
-			t.Log(strings.TrimSpace(l))
-		}
-	}
+	conformance.WASMChild(t, wasmEnv, "(wasm)")
 }

@@ -15,6 +15,6 @@ func openLibheif() *libheif.Lib {
 // to its planes in chroma format chroma.
 func decodeNative(l *libheif.Lib, file []byte, chroma int, into func(*planes) error) error {
 	return l.DecodePlanes(file, chroma, func(p *libheif.Planes) error {
-		return into(&planes{w: p.W, h: p.H, chroma: p.Chroma, y: p.Y, cb: p.Cb, cr: p.Cr, yStride: p.YStride, cStride: p.CStride})
+		return into(&planes{W: p.W, H: p.H, Chroma: p.Chroma, Y: p.Y, Cb: p.Cb, Cr: p.Cr, YStride: p.YStride, CStride: p.CStride})
 	})
 }

@@ -47,24 +47,9 @@ const (
 	chroma444 = 3
 )
 
-// planes is one decoded coded item: 8-bit Y (and Cb, Cr unless mono).
-type planes struct {
-	w, h             int
-	chroma           int // 0 mono, 1 4:2:0, 2 4:2:2, 3 4:4:4
-	y, cb, cr        []byte
-	yStride, cStride int
-}
-
-// chromaSize is the size of a chroma plane.
-func (p *planes) chromaSize() (int, int) {
-	switch p.chroma {
-	case 1:
-		return (p.w + 1) / 2, (p.h + 1) / 2
-	case 2:
-		return (p.w + 1) / 2, p.h
-	}
-	return p.w, p.h
-}
+// planes is one decoded coded item: 8-bit Y (and Cb, Cr unless mono),
+// from either decoder.
+type planes = libheif.Planes
 
 // wasmDecoder decodes standalone files, one fresh instance per file: a
 // second decode in the same instance fails (out-of-bounds access in
@@ -129,23 +114,23 @@ func (d *wasmDecoder) decode(file []byte, into func(*planes) error) error {
 	if err := call(1, 0); err != nil {
 		return err
 	}
-	p := &planes{w: int(in.U32(args)), h: int(in.U32(args + 4))}
+	p := &planes{W: int(in.U32(args)), H: int(in.U32(args + 4))}
 	cs, chroma := in.U32(args+8), in.U32(args+12)
 	switch {
 	case cs == csMono, cs == csYCbCr && chroma == 0: // an alpha plane: YCbCr, monochrome
-		p.chroma = 0
+		p.Chroma = 0
 	case cs == csYCbCr && chroma >= chroma420 && chroma <= chroma444:
-		p.chroma = int(chroma)
+		p.Chroma = int(chroma)
 	default:
 		return fmt.Errorf("libheif: colourspace %d, chroma %d", cs, chroma)
 	}
-	p.yStride = planeStride(p.w)
-	size := p.yStride * p.h
+	p.YStride = planeStride(p.W)
+	size := p.YStride * p.H
 	var cw, ch int
-	if p.chroma != 0 {
-		cw, ch = p.chromaSize()
-		p.cStride = planeStride(cw)
-		size += 2 * p.cStride * ch
+	if p.Chroma != 0 {
+		cw, ch = p.ChromaSize()
+		p.CStride = planeStride(cw)
+		size += 2 * p.CStride * ch
 	}
 	out, err := in.Alloc(size)
 	if err != nil {
@@ -159,11 +144,11 @@ func (d *wasmDecoder) decode(file []byte, into func(*planes) error) error {
 	if err != nil {
 		return err
 	}
-	p.y = b[:p.yStride*p.h]
-	if p.chroma != 0 {
-		i := p.yStride * p.h
-		p.cb = b[i : i+p.cStride*ch]
-		p.cr = b[i+p.cStride*ch : i+2*p.cStride*ch]
+	p.Y = b[:p.YStride*p.H]
+	if p.Chroma != 0 {
+		i := p.YStride * p.H
+		p.Cb = b[i : i+p.CStride*ch]
+		p.Cr = b[i+p.CStride*ch : i+2*p.CStride*ch]
 	}
 	return into(p)
 }
