@@ -148,3 +148,36 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// BenchmarkResizeYCbCr: the 12 MP YCbCr photos straight to 4:2:0 planes
+// at a long side of 1536 (the JPEG-to-JPEG path), upright and under
+// orientation 6, next to Resize's RGB result at the same size.
+func BenchmarkResizeYCbCr(b *testing.B) {
+	for _, s := range benchSources(b) {
+		ycc, ok := s.img.(*image.YCbCr)
+		if !ok {
+			continue
+		}
+		w, h := dstSize(ycc, 1536)
+		for _, o := range []int{1, 6} {
+			b.Run("src="+s.name+"/dst=1536/o="+itoa(o), func(b *testing.B) {
+				b.ReportAllocs()
+				c0 := cpuNow()
+				for b.Loop() {
+					if _, err := raster.ResizeYCbCrOriented(ycc, w, h, o, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(cpuNow()-c0)/float64(b.N)/1e6, "cpu-ms/op")
+			})
+		}
+		b.Run("src="+s.name+"/dst=1536/rgb", func(b *testing.B) {
+			b.ReportAllocs()
+			c0 := cpuNow()
+			for b.Loop() {
+				raster.Resize(ycc, w, h)
+			}
+			b.ReportMetric(float64(cpuNow()-c0)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
+}
