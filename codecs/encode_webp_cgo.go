@@ -23,13 +23,17 @@ func LossyWebPAvailable() bool { return true }
 // optimisation; 0-1 are 20-35% bigger for 10-20 ms less. Threads do not
 // pay for the lossy encoder at method 2.
 //
-// Lossless, effort 25 and method 1, on two threads, instead of
-// libwebp's default effort 75, method 4 (as libvips): on the 3840x2160
-// screenshot, 0.8 s instead of 2.7 s for 1,089,268 bytes instead of
-// 1,019,528 (nativewebp: 3.3 s, 1,225,308). Method 0 is 1.7x bigger.
+// Lossless, effort 26 and method 1 instead of libwebp's default effort
+// 75, method 4 (as libvips): effort 26 is the lowest whose LZ77 window
+// reaches 64 rows back (25: 16) for the same time. On the 3840x2160
+// screenshot 0.96 s instead of 2.7 s for 1,028,874 bytes instead of
+// 1,019,528 (libvips 1,019,740; nativewebp 3.3 s, 1,225,308); at 1536x864,
+// 0.21 s instead of 0.82 s for 336,602 bytes instead of 316,520 (libvips
+// 321,730; effort 25: 382,828; effort 51: 316,714 in 0.31 s). Method 0 is
+// 1.7x bigger. Threads do not pay at method 1 (one entropy trial).
 var (
 	webpLossy    = webpenc.Options{Method: 2}
-	webpLossless = webpenc.Options{Lossless: true, Quality: 25, Method: 1, Threads: true, Exact: true}
+	webpLossless = webpenc.Options{Lossless: true, Quality: 26, Method: 1, Exact: true}
 )
 
 // encodeWebPLossy encodes with libwebp (the code chai2010/webp compiles)
