@@ -41,24 +41,28 @@ var (
 func encodeWebPLossy(img image.Image, quality int) ([]byte, error) {
 	o := webpLossy
 	o.Quality = float32(quality)
-	return encodeLibwebp(img, o)
+	return encodeLibwebp(img, o, false)
 }
 
 // encodeWebPLossless encodes with libwebp at webpLossless' settings,
-// keeping the colour of transparent pixels (exact).
-func encodeWebPLossless(img image.Image) ([]byte, error) {
-	return encodeLibwebp(img, webpLossless)
+// keeping the colour of transparent pixels (exact). With scratch, the
+// pixels are encoded in place (see EncodeOptions.ScratchPixels): on the
+// 1536x864 screenshot, 38 MB at the encoder's peak instead of 43.
+func encodeWebPLossless(img image.Image, scratch bool) ([]byte, error) {
+	return encodeLibwebp(img, webpLossless, scratch)
 }
 
 // encodeLibwebp encodes img as NRGBA (RGBX when opaque) with libwebp and
-// turns a panic into ErrEncode.
-func encodeLibwebp(img image.Image, o webpenc.Options) (out []byte, err error) {
+// turns a panic into ErrEncode. Lossless encodes a converted copy, or
+// with scratch the caller's pixels, in place.
+func encodeLibwebp(img image.Image, o webpenc.Options, scratch bool) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, newErr(WebP, ErrEncode, "libwebp encoder panic: %v", r)
 		}
 	}()
-	n := asNRGBA(img)
+	n, copied := asNRGBA(img)
+	o.InPlace = o.Lossless && (copied || scratch)
 	out, err = webpenc.Encode(n.Pix, n.Rect.Dx(), n.Rect.Dy(), n.Stride, raster.Opaque(n), o)
 	if err != nil {
 		return nil, encodeErr(WebP, err)

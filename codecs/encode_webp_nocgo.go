@@ -28,7 +28,7 @@ func encodeWebPLossy(img image.Image, quality int) (out []byte, err error) {
 	// gen2brain/webp hands *image.RGBA's premultiplied bytes to libwebp as
 	// straight alpha, which darkens semi-transparent pixels: un-premultiply.
 	if m, ok := img.(*image.RGBA); ok {
-		img = asNRGBA(m)
+		img, _ = asNRGBA(m)
 	}
 	var buf bytes.Buffer
 	if err := webp.Encode(&buf, img, webp.Options{Quality: min(quality, 99), Method: webp.DefaultMethod}); err != nil {
@@ -43,7 +43,7 @@ func encodeWebPLossy(img image.Image, quality int) (out []byte, err error) {
 // encodeWebPLossless encodes losslessly with nativewebp (pure Go) into a
 // buffer (its Encode ignores writer errors) and turns a panic into
 // ErrEncode. Builds with cgo use libwebp instead (3-4x faster).
-func encodeWebPLossless(img image.Image) (out []byte, err error) {
+func encodeWebPLossless(img image.Image, _ bool) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, newErr(WebP, ErrEncode, "lossless encoder panic: %v", r)

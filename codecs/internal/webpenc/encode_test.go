@@ -28,25 +28,36 @@ func TestLosslessExact(t *testing.T) {
 			{Lossless: true, Quality: 25, Method: 1, Threads: true, Exact: true},
 			{Lossless: true, Quality: 75, Method: 4, Exact: true},
 			{Lossless: true, Quality: 0, Method: 0, Exact: true},
+			{Lossless: true, Quality: 26, Method: 1, Exact: true, InPlace: true},
 		} {
+			orig := bytes.Clone(img.Pix)
 			got := decode(t, encode(t, img, o))
 			if got.Rect.Size() != img.Rect.Size() || !bytes.Equal(got.Pix, img.Pix) {
 				t.Errorf("%v %+v: decoded pixels differ", img.Rect, o)
+			}
+			if !bytes.Equal(img.Pix, orig) {
+				t.Errorf("%v %+v: input pixels changed", img.Rect, o)
 			}
 		}
 	}
 }
 
 func TestLosslessOpaqueSubimage(t *testing.T) {
-	img := testimg.Gradient(40, 30, false).SubImage(image.Rect(5, 3, 30, 20)).(*image.NRGBA)
-	data, err := webpenc.Encode(img.Pix, 25, 17, img.Stride, true, webpenc.Options{Lossless: true, Quality: 25, Method: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := decode(t, data)
-	for y := range 17 {
-		if !bytes.Equal(got.Pix[y*got.Stride:][:100], img.Pix[y*img.Stride:][:100]) {
-			t.Fatalf("row %d differs", y)
+	for _, inPlace := range []bool{false, true} {
+		img := testimg.Gradient(40, 30, false).SubImage(image.Rect(5, 3, 30, 20)).(*image.NRGBA)
+		o := webpenc.Options{Lossless: true, Quality: 26, Method: 1, Exact: true, InPlace: inPlace}
+		data, err := webpenc.Encode(img.Pix, 25, 17, img.Stride, true, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := decode(t, data)
+		for y := range 17 {
+			if !bytes.Equal(got.Pix[y*got.Stride:][:100], img.Pix[y*img.Stride:][:100]) {
+				t.Fatalf("in place %v: row %d differs", inPlace, y)
+			}
+		}
+		if !bytes.Equal(img.Pix, testimg.Gradient(40, 30, false).SubImage(img.Rect).(*image.NRGBA).Pix) {
+			t.Errorf("in place %v: input pixels changed", inPlace)
 		}
 	}
 }

@@ -25,4 +25,9 @@ type Options struct {
 	SNSStrength int
 	// Preprocessing is libwebp's preprocessing bits, plus one.
 	Preprocessing int
+	// InPlace (lossless with Exact) lets the encoder read the pixels where
+	// they are instead of a copy: Encode reorders them to BGRA during the
+	// call and back before it returns, so nothing may read them meanwhile.
+	// With opaque set, the alpha bytes must all be 255.
+	InPlace bool
 }
