@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
+	_ "image/jpeg" // for image.Decode
 	"image/png"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs/internal/fastpng"
@@ -26,12 +25,7 @@ func dalle2Canvas(tb testing.TB, name string) *image.NRGBA {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	var src image.Image
-	if filepath.Ext(name) == ".png" {
-		src, err = png.Decode(f)
-	} else {
-		src, err = jpeg.Decode(f)
-	}
+	src, _, err := image.Decode(f) // JPEG or PNG
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,8 +5,8 @@ package webpenc_test
 import (
 	"image"
 	"image/draw"
-	"image/jpeg"
-	"image/png"
+	_ "image/jpeg" // for image.Decode
+	_ "image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -66,12 +66,7 @@ func sharedImage(tb testing.TB, name string, side int) *image.NRGBA {
 		tb.Skipf("%s absent", path)
 	}
 	defer f.Close()
-	var m image.Image
-	if filepath.Ext(name) == ".png" {
-		m, err = png.Decode(f)
-	} else {
-		m, err = jpeg.Decode(f)
-	}
+	m, _, err := image.Decode(f) // JPEG or PNG
 	if err != nil {
 		tb.Fatal(err)
 	}
