@@ -3,6 +3,7 @@ package codecs_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -31,6 +32,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		{"jpeg q50", opaque, codecs.EncodeOptions{Format: codecs.JPEG, Quality: 50}, false, false},
 		{"webp lossless", src, codecs.EncodeOptions{Format: codecs.WebP, Lossless: true}, true, false},
 		{"webp lossless subimage", src.SubImage(image.Rect(5, 3, 30, 20)), codecs.EncodeOptions{Format: codecs.WebP, Lossless: true}, true, false},
+		{"webp lossless scratch", src.SubImage(image.Rect(5, 3, 30, 20)), codecs.EncodeOptions{Format: codecs.WebP, Lossless: true, ScratchPixels: true}, true, false},
 		{"webp lossy nrgba", src, codecs.EncodeOptions{Format: codecs.WebP}, false, true},
 		{"webp lossy gray", image.NewGray(image.Rect(0, 0, 9, 7)), codecs.EncodeOptions{Format: codecs.WebP, Quality: 75}, false, true},
 		{"webp lossy ycbcr", image.NewYCbCr(image.Rect(0, 0, 9, 7), image.YCbCrSubsampleRatio420), codecs.EncodeOptions{Format: codecs.WebP}, false, true},
@@ -40,9 +42,13 @@ func TestEncodeRoundTrip(t *testing.T) {
 			if tt.lossy && !codecs.LossyWebPAvailable() {
 				t.Skip("lossy WebP needs cgo")
 			}
+			before := fmt.Sprint(tt.img)
 			b, err := codecs.EncodeBytes(tt.img, tt.opts)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if fmt.Sprint(tt.img) != before {
+				t.Fatal("the input's pixels changed")
 			}
 			if f := codecs.Sniff(b); f != tt.opts.Format {
 				t.Fatalf("encoded %s, want %s", f, tt.opts.Format)

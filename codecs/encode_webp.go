@@ -1,34 +1,27 @@
 package codecs
 
 import (
-	"bytes"
 	"image"
-
-	"github.com/HugoSmits86/nativewebp"
+	"image/draw"
 )
 
-// encodeWebP dispatches to the lossless (pure Go) or lossy (cgo) encoder.
+// encodeWebP dispatches to the lossless or the lossy encoder.
 func encodeWebP(img image.Image, opts EncodeOptions) ([]byte, error) {
 	if opts.Lossless {
-		return encodeWebPLossless(img)
+		return encodeWebPLossless(img, opts.ScratchPixels)
 	}
 	return encodeWebPLossy(img, opts.Quality)
 }
 
-// encodeWebPLossless encodes with nativewebp into a buffer (its Encode
-// ignores writer errors) and turns a panic into ErrEncode.
-func encodeWebPLossless(img image.Image) (out []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, newErr(WebP, ErrEncode, "lossless encoder panic: %v", r)
-		}
-	}()
-	var buf bytes.Buffer
-	if err := nativewebp.Encode(&buf, img, nil); err != nil {
-		return nil, encodeErr(WebP, err)
+// asNRGBA returns img's pixels as non-premultiplied RGBA, converting
+// (un-premultiplying *image.RGBA) when img is another type; copied reports
+// whether it did, that is whether the result is Encode's own.
+func asNRGBA(img image.Image) (n *image.NRGBA, copied bool) {
+	if n, ok := img.(*image.NRGBA); ok {
+		return n, false
 	}
-	if buf.Len() == 0 {
-		return nil, newErr(WebP, ErrEncode, "lossless encoder produced no data")
-	}
-	return buf.Bytes(), nil
+	b := img.Bounds()
+	n = image.NewNRGBA(b)
+	draw.Draw(n, b, img, b.Min, draw.Src)
+	return n, true
 }

@@ -53,10 +53,12 @@ func (j *job) encodeToFit(img image.Image) (data []byte, ok bool, err error) {
 	}
 }
 
-// encodeOptions are the plan's first try.
+// encodeOptions are the plan's first try. The canvas is the job's own and
+// nothing else reads it while it is encoded (ScratchPixels).
 func (j *job) encodeOptions() codecs.EncodeOptions {
 	pl := j.plan
-	return codecs.EncodeOptions{Format: pl.Format, Quality: pl.Quality, Lossless: pl.Lossless, KeepAlpha: pl.Alpha}
+	return codecs.EncodeOptions{Format: pl.Format, Quality: pl.Quality, Lossless: pl.Lossless, KeepAlpha: pl.Alpha,
+		ScratchPixels: true}
 }
 
 // finishEarly completes an encoding of the canvas at the plan's first try

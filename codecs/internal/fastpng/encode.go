@@ -14,8 +14,9 @@ import (
 type Options struct {
 	// Level trades speed for size: 1 is the fastest, 3 the smallest
 	// (close to image/png's default compression); 0, and any value out of
-	// range, is the fastest reasonable default (smaller than image/png
-	// BestSpeed, and faster).
+	// range, is the default: adaptive filters scored on a sample of each
+	// row and flate level 6, as small as level 2 and about as fast as
+	// image/png BestSpeed run on one core.
 	Level int
 	// KeepAlpha always writes RGBA, even for an opaque image (which is
 	// otherwise written as RGB).
@@ -34,8 +35,19 @@ type params struct {
 // Level settings, measured single-threaded on a 1024x1024 RGBA photo /
 // the 3840x2160 RGB screenshot (image/png: BestSpeed 70 ms, 1.39 MB /
 // 183 ms, 1.92 MB; Default 388 ms, 1.18 MB / 317 ms, 1.77 MB):
-// 1: 18 ms, 1.33 MB / 54 ms, 1.92 MB; 0: 23 ms, 1.29 MB / 76 ms, 1.91 MB;
-// 2: 42 ms, 1.18 MB / 147 ms, 1.91 MB; 3: 231 ms, 1.17 MB / 238 ms, 1.78 MB.
+// 1: 18 ms, 1.33 MB / 54 ms, 1.92 MB; 2: 42 ms, 1.18 MB / 147 ms, 1.91 MB;
+// 3: 231 ms, 1.17 MB / 238 ms, 1.78 MB.
+//
+// Level 0 is flate level 6 since it was measured (BenchmarkSettings) on the
+// dall-e-2 canvases (1024x1024 RGBA, transparent padding) against libvips'
+// default (zlib 6, no filter): flate 3 left the Leica photo at 675,358
+// bytes (1.19x libvips' 569,729) and the screenshot at 376,013 (1.17x
+// 320,565); flate 6 makes them 596,879 (1.05x) and 354,359 (1.11x), the S7
+// photo 1,188,666 instead of 1,284,722 (libvips 1,475,063), for 10-60% more
+// deflate CPU (Leica 23 -> 36 ms, S7 39 -> 42 ms, screenshot 14 -> 17 ms).
+// Flate 4 costs what 3 does and is in between on RGBA, but no smaller on
+// the 1536x1152 RGB photo (2,477,392 vs 2,464,298; 6: 2,420,432); flate 7
+// is 2-4x slower for 1-2% less.
 func (o Options) params() params {
 	switch o.Level {
 	case 1:
@@ -45,7 +57,7 @@ func (o Options) params() params {
 	case 3:
 		return params{flate: 8, filter: filterAdaptive, sample: 1}
 	}
-	return params{flate: 3, filter: filterAdaptive, sample: 4}
+	return params{flate: 6, filter: filterAdaptive, sample: 4}
 }
 
 // Encode writes img to w as an 8-bit, non-interlaced PNG: *image.Gray as

@@ -1,8 +1,12 @@
 package fastpng
 
-// PNG filter types. Paeth is not used: on photos and screenshots the
-// sum-of-absolute-values heuristic picking among the other four compresses
-// as well or better, and Paeth is the costliest to compute.
+// PNG filter types. Paeth is not used: with it among the heuristic's
+// candidates (every byte scored, flate 6) the dall-e-2 canvases came out
+// -1.3% (Leica photo), +1.3% (S7), +0.8% (immich), -0.9% (paper) and
+// -0.1% (screenshot) against the four others on a quarter of each row,
+// for 2-3x the filter time; Paeth alone was 2-7% bigger than the
+// heuristic. Filter None for every row (as libvips writes) is smaller on
+// the screenshot (-5%) and the paper (-1.6%) but 25-30% bigger on photos.
 const (
 	ftNone = iota
 	ftSub
