@@ -1,0 +1,109 @@
+package pngdec
+
+import (
+	"bytes"
+	stdzlib "compress/zlib"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
+	"github.com/klauspost/compress/zlib"
+)
+
+// benchInputs are the bench photos' PNGs (skipped when absent).
+var benchInputs = []struct{ key, file string }{
+	{"png-4k-screenshot", "screenshot_4k.png"},
+	{"png-rgba-2048", "rgba_paper_2048.png"},
+}
+
+func benchFile(b *testing.B, file string) []byte {
+	data, err := os.ReadFile(filepath.Join(testcorpus.SharedDir(b), "bench-photos", file))
+	if err != nil {
+		b.Skip(err)
+	}
+	return data
+}
+
+// BenchmarkInflate compares the zlib readers on the IDAT stream.
+func BenchmarkInflate(b *testing.B) {
+	for _, in := range benchInputs {
+		for _, impl := range []string{"compress-flate", "klauspost"} {
+			b.Run("impl="+impl+"/in="+in.key, func(b *testing.B) {
+				hd, ok := walk(benchFile(b, in.file))
+				if !ok {
+					b.Fatal("walk failed")
+				}
+				var z []byte
+				for _, d := range hd.idat {
+					z = append(z, d...)
+				}
+				buf := make([]byte, 32<<10)
+				b.SetBytes(int64(len(z)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var zr io.ReadCloser
+					var err error
+					if impl == "klauspost" {
+						zr, err = zlib.NewReader(bytes.NewReader(z))
+					} else {
+						zr, err = stdzlib.NewReader(bytes.NewReader(z))
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					for {
+						_, err := zr.Read(buf)
+						if err == io.EOF {
+							break
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkDecode compares Decode with image/png.
+func BenchmarkDecode(b *testing.B) {
+	for _, in := range benchInputs {
+		for _, impl := range []string{"image-png", "pngdec"} {
+			b.Run("impl="+impl+"/in="+in.key, func(b *testing.B) {
+				data := benchFile(b, in.file)
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var err error
+					if impl == "pngdec" {
+						_, err = Decode(data, nil)
+					} else {
+						_, err = stdDecode(data)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkVerify measures Verify against a whole Decode.
+func BenchmarkVerify(b *testing.B) {
+	for _, in := range benchInputs {
+		b.Run("in="+in.key, func(b *testing.B) {
+			data := benchFile(b, in.file)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Verify(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
