@@ -57,6 +57,9 @@ func (f *filler) fill(dst, src image.Image, band int) {
 			case *image.NRGBA:
 				d := dst.(*image.NRGBA)
 				copy(d.Pix[y0*d.Stride:y1*d.Stride], s.Pix[y0*s.Stride:y1*s.Stride])
+			case *image.RGBA:
+				d := dst.(*image.RGBA)
+				copy(d.Pix[y0*d.Stride:y1*d.Stride], s.Pix[y0*s.Stride:y1*s.Stride])
 			}
 			f.mu.Lock()
 			f.done = y1
@@ -88,6 +91,8 @@ func blankLike(m image.Image) image.Image {
 		return image.NewGray(m.Rect)
 	case *image.NRGBA:
 		return image.NewNRGBA(m.Rect)
+	case *image.RGBA:
+		return image.NewRGBA(m.Rect)
 	}
 	panic("unexpected type")
 }
@@ -138,6 +143,39 @@ func TestResizeRows(t *testing.T) {
 					}
 					f.ready(src.Bounds().Max.Y) // let the filler finish before the next case
 				}
+			}
+		}
+	}
+}
+
+// TestResizeOpaqueRows checks that ResizeOpaqueRowsInto on an opaque
+// *image.RGBA filled while it runs (read as its rows arrive) gives
+// exactly Resize's result on the finished image, whole and cropped, for
+// downscales, upscales and same-size conversions, at several chunkings.
+func TestResizeOpaqueRows(t *testing.T) {
+	defer raster.SetChunks(0)
+	base := synth(203, 157, false)
+	src := &image.RGBA{Pix: base.Pix, Stride: base.Stride, Rect: base.Rect}
+	crops := []image.Rectangle{base.Rect, image.Rect(3, 5, 190, 150), image.Rect(0, 7, 203, 157)}
+	dsts := [][2]int{{150, 116}, {40, 11}, {300, 200}, {187, 145}}
+	for _, crop := range crops {
+		for _, d := range dsts {
+			for _, chunks := range []int{0, 1, 3} {
+				raster.SetChunks(chunks)
+				want := raster.Resize(subImage(src, crop), d[0], d[1])
+				blank := blankLike(src)
+				f := &filler{}
+				f.fill(blank, src, 16)
+				got := image.NewNRGBA(image.Rect(0, 0, d[0], d[1]))
+				err := raster.ResizeOpaqueRowsInto(got, subImage(blank, crop).(*image.RGBA), f.ready, nil)
+				label := fmt.Sprintf("crop %v -> %v, %d chunks", crop, d, chunks)
+				if err != nil {
+					t.Fatalf("%s: %v", label, err)
+				}
+				if md := maxDiff(got, want); md != 0 {
+					t.Fatalf("%s: differs from Resize by up to %d", label, md)
+				}
+				f.ready(src.Bounds().Max.Y)
 			}
 		}
 	}
