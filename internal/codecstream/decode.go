@@ -86,7 +86,8 @@ func Decode(b []byte, opts codecs.DecodeOptions) (*Stream, codecs.Info, error) {
 		},
 	}
 	opts.PNGProgress = opts.JPEGProgress // the same hooks for a PNG's rows
-	var decoded codecs.Info              // codecs.Decode's, read once the decode has ended
+
+	var decoded codecs.Info // codecs.Decode's, read once the decode has ended
 	go func() {
 		img, info, err := codecs.Decode(b, opts)
 		if err != nil && (errors.Is(err, ErrClosed) || s.stopped.Load()) {

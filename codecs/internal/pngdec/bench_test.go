@@ -16,10 +16,14 @@ import (
 var benchInputs = []struct{ key, file string }{
 	{"png-4k-screenshot", "screenshot_4k.png"},
 	{"png-rgba-2048", "rgba_paper_2048.png"},
+	{"png-1024-rgba", "/tmp/pngdec-1024/photo1024_rgba.png"},
 }
 
 func benchFile(b *testing.B, file string) []byte {
-	data, err := os.ReadFile(filepath.Join(testcorpus.SharedDir(b), "bench-photos", file))
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(testcorpus.SharedDir(b), "bench-photos", file)
+	}
+	data, err := os.ReadFile(file)
 	if err != nil {
 		b.Skip(err)
 	}
@@ -29,7 +33,7 @@ func benchFile(b *testing.B, file string) []byte {
 // BenchmarkInflate compares the zlib readers on the IDAT stream.
 func BenchmarkInflate(b *testing.B) {
 	for _, in := range benchInputs {
-		for _, impl := range []string{"compress-flate", "klauspost"} {
+		for _, impl := range []string{"compress-flate", "klauspost", "own"} {
 			b.Run("impl="+impl+"/in="+in.key, func(b *testing.B) {
 				hd, ok := walk(benchFile(b, in.file))
 				if !ok {
@@ -43,6 +47,22 @@ func BenchmarkInflate(b *testing.B) {
 				b.SetBytes(int64(len(z)))
 				b.ReportAllocs()
 				for b.Loop() {
+					if impl == "own" {
+						f, ok := newInflater(z)
+						if !ok {
+							b.Fatal("bad header")
+						}
+						for {
+							_, err := f.Read(buf)
+							if err == io.EOF {
+								break
+							}
+							if err != nil {
+								b.Fatal(err)
+							}
+						}
+						continue
+					}
 					var zr io.ReadCloser
 					var err error
 					if impl == "klauspost" {

@@ -50,13 +50,11 @@ func Decode(b []byte, p *Progress) (image.Image, error) {
 	}
 	for y := 0; y < hd.h; y++ {
 		if !r.row(s.zr, y) {
-			s.zr.Close()
 			return nil, ErrUnhandled
 		}
 		if p != nil && p.Rows != nil && (y%progressEvery == progressEvery-1 || y == hd.h-1) {
 			if err := p.Rows(y + 1); err != nil {
-				s.zr.Close()
-				return nil, err
+					return nil, err
 			}
 		}
 	}

@@ -1,21 +1,15 @@
 package pngdec
 
-import (
-	"bytes"
-	"io"
-
-	"github.com/klauspost/compress/zlib"
-)
+import "io"
 
 // stream is the inflated IDAT data: a zlib reader over the IDAT payloads.
 type stream struct {
-	src *bytes.Reader
-	zr  io.ReadCloser
+	zr *inflater
 }
 
 // openStream starts inflating hd's IDAT payloads. A single IDAT chunk is
-// read in place; several are joined first (klauspost's inflate is fastest
-// on a *bytes.Reader, and the copy costs far less than the inflate).
+// read in place; several are joined first (the inflater reads a slice,
+// and the copy costs far less than the inflate).
 func openStream(hd *header) (*stream, bool) {
 	var data []byte
 	switch len(hd.idat) {
@@ -29,12 +23,11 @@ func openStream(hd *header) (*stream, bool) {
 			data = append(data, d...)
 		}
 	}
-	src := bytes.NewReader(data)
-	zr, err := zlib.NewReader(src)
-	if err != nil {
+	zr, ok := newInflater(data)
+	if !ok {
 		return nil, false
 	}
-	return &stream{src: src, zr: zr}, true
+	return &stream{zr: zr}, true
 }
 
 // finish checks that the stream ends here: no inflated byte is left, the
@@ -42,6 +35,5 @@ func openStream(hd *header) (*stream, bool) {
 func (s *stream) finish() bool {
 	var one [1]byte
 	n, err := io.ReadFull(s.zr, one[:])
-	s.zr.Close()
-	return n == 0 && err == io.EOF && s.src.Len() == 0
+	return n == 0 && err == io.EOF
 }

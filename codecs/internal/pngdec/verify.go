@@ -37,13 +37,11 @@ func Verify(b []byte) error {
 		n, err := s.zr.Read(buf[:min(int64(len(buf)), total-pos)])
 		for ; next < pos+int64(n); next += row {
 			if buf[next-pos] > ftPaeth {
-				s.zr.Close()
-				return ErrUnhandled
+					return ErrUnhandled
 			}
 		}
 		pos += int64(n)
 		if err != nil && (err != io.EOF || pos < total) {
-			s.zr.Close()
 			return ErrUnhandled
 		}
 	}
