@@ -54,7 +54,7 @@ func Decode(b []byte, p *Progress) (image.Image, error) {
 		}
 		if p != nil && p.Rows != nil && (y%progressEvery == progressEvery-1 || y == hd.h-1) {
 			if err := p.Rows(y + 1); err != nil {
-					return nil, err
+				return nil, err
 			}
 		}
 	}

@@ -14,9 +14,9 @@ import (
 var errInflate = errors.New("pngdec: bad zlib stream")
 
 const (
-	winSize  = 1 << 15  // deflate's history
-	outSize  = 1 << 18  // the output buffer: history and new output
-	maxMatch = 258      // the longest copy
+	winSize  = 1 << 15 // deflate's history
+	outSize  = 1 << 18 // the output buffer: history and new output
+	maxMatch = 258     // the longest copy
 	// outLimit is where decoding stops for the buffer to be read: past
 	// it, a copy (written 8 bytes at a time, up to 7 too many) might not
 	// fit.

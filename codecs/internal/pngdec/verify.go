@@ -37,7 +37,7 @@ func Verify(b []byte) error {
 		n, err := s.zr.Read(buf[:min(int64(len(buf)), total-pos)])
 		for ; next < pos+int64(n); next += row {
 			if buf[next-pos] > ftPaeth {
-					return ErrUnhandled
+				return ErrUnhandled
 			}
 		}
 		pos += int64(n)
