@@ -1,5 +1,7 @@
 package pngdec
 
+import "encoding/binary"
+
 // Row conversions from stored samples to image/png's pixel layouts.
 
 // scaleGray widens a low-depth gray sample to 8 bits as image/png does
@@ -66,14 +68,13 @@ func indexConv(depth, w int) func(dst, src []byte) {
 	}
 }
 
-// rgbConv writes RGB samples as opaque RGBA.
+// rgbConv writes RGB samples as opaque RGBA, a 4-byte store a pixel.
 func rgbConv(dst, src []byte) {
 	n := len(src) / 3
 	dst = dst[:4*n]
 	for i := 0; i < n; i++ {
 		s := src[3*i : 3*i+3 : 3*i+3]
-		d := dst[4*i : 4*i+4 : 4*i+4]
-		d[0], d[1], d[2], d[3] = s[0], s[1], s[2], 0xff
+		binary.LittleEndian.PutUint32(dst[4*i:], uint32(s[0])|uint32(s[1])<<8|uint32(s[2])<<16|0xff000000)
 	}
 }
 
