@@ -3,10 +3,7 @@ package codecs_test
 import (
 	"errors"
 	"hash/crc32"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -49,27 +46,8 @@ func kindOf(err error) error {
 	return err
 }
 
-// pngFiles returns the corpus's and bench photos' PNGs.
-func pngFiles(t *testing.T) map[string][]byte {
-	files := map[string][]byte{}
-	for _, e := range testcorpus.Load(t) {
-		if (e.Format == "png" || strings.HasSuffix(e.File, ".png")) && !e.Bomb(50_000_000) {
-			if b, err := os.ReadFile(e.Path); err == nil && codecs.Sniff(b) == codecs.PNG {
-				files[e.File] = b
-			}
-		}
-	}
-	bench, _ := filepath.Glob(filepath.Join(testcorpus.SharedDir(t), "bench-photos", "*.png"))
-	for _, p := range bench {
-		if b, err := os.ReadFile(p); err == nil {
-			files[filepath.Base(p)] = b
-		}
-	}
-	return files
-}
-
 func TestDecodePNGMatchesImagePNG(t *testing.T) {
-	for name, b := range pngFiles(t) {
+	for name, b := range testcorpus.PNGs(t, 50_000_000) {
 		samePNGDecode(t, name, b)
 	}
 }
@@ -79,7 +57,7 @@ func TestDecodePNGMatchesImagePNG(t *testing.T) {
 // checks that Decode and VerifyPNG report what image/png alone does.
 func TestDecodePNGDamaged(t *testing.T) {
 	n := 0
-	for name, b := range pngFiles(t) {
+	for name, b := range testcorpus.PNGs(t, 50_000_000) {
 		if len(b) > 1<<20 {
 			continue // the bench photos: the small files cover the cases
 		}

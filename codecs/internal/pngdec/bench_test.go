@@ -47,43 +47,39 @@ func BenchmarkInflate(b *testing.B) {
 				b.SetBytes(int64(len(z)))
 				b.ReportAllocs()
 				for b.Loop() {
-					if impl == "own" {
-						f, ok := newInflater(z)
-						if !ok {
-							b.Fatal("bad header")
-						}
-						for {
-							_, err := f.Read(buf)
-							if err == io.EOF {
-								break
-							}
-							if err != nil {
-								b.Fatal(err)
-							}
-						}
-						continue
-					}
-					var zr io.ReadCloser
+					var zr io.Reader
 					var err error
-					if impl == "klauspost" {
+					switch impl {
+					case "own":
+						if zr, _ = newInflater(z); zr == nil {
+							err = errInflate
+						}
+					case "klauspost":
 						zr, err = zlib.NewReader(bytes.NewReader(z))
-					} else {
+					default:
 						zr, err = stdzlib.NewReader(bytes.NewReader(z))
+					}
+					if err == nil {
+						err = drain(zr, buf)
 					}
 					if err != nil {
 						b.Fatal(err)
 					}
-					for {
-						_, err := zr.Read(buf)
-						if err == io.EOF {
-							break
-						}
-						if err != nil {
-							b.Fatal(err)
-						}
-					}
 				}
 			})
+		}
+	}
+}
+
+// drain reads r to its end through buf.
+func drain(r io.Reader, buf []byte) error {
+	for {
+		_, err := r.Read(buf)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"image"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/imgprep/imgprep/internal/testcorpus"
 )
 
 func TestDecodeGenerated(t *testing.T) {
@@ -31,7 +33,7 @@ func TestDecodeGenerated(t *testing.T) {
 
 func TestDecodeCorpus(t *testing.T) {
 	decoded := 0
-	for name, b := range corpusPNGs(t) {
+	for name, b := range testcorpus.PNGs(t, 50_000_000) {
 		want, werr := stdDecode(b)
 		got, err := Decode(b, nil)
 		if errors.Is(err, ErrUnhandled) {

@@ -8,13 +8,8 @@ import (
 	"image"
 	"image/png"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
-
-	"github.com/imgprep/imgprep/internal/testcorpus"
 )
 
 // spec describes a generated test PNG.
@@ -197,28 +192,6 @@ func sameImage(t *testing.T, name string, got, want image.Image) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: %T differs from image/png's", name, got)
 	}
-}
-
-// corpusPNGs returns the PNG files of the shared corpus and bench photos,
-// skipping when absent.
-func corpusPNGs(t *testing.T) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	for _, e := range testcorpus.Load(t) {
-		if (e.Format != "png" && !strings.HasSuffix(e.File, ".png")) || e.Bomb(50_000_000) {
-			continue
-		}
-		if b, err := os.ReadFile(e.Path); err == nil {
-			files[e.File] = b
-		}
-	}
-	bench, _ := filepath.Glob(filepath.Join(testcorpus.SharedDir(t), "bench-photos", "*.png"))
-	for _, p := range bench {
-		if b, err := os.ReadFile(p); err == nil {
-			files[filepath.Base(p)] = b
-		}
-	}
-	return files
 }
 
 func crc32IEEE(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
