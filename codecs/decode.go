@@ -107,9 +107,7 @@ func decodeFormat(b []byte, info *Info, meta probeMeta, opts DecodeOptions) (img
 	r := bytes.NewReader(b)
 	switch info.Format {
 	case PNG:
-		if img, err = png.Decode(r); err == nil {
-			err = checkPaletteRange(img, meta.pngPalette)
-		}
+		img, err = decodePNG(b, meta, opts)
 	case JPEG:
 		img, scaled, err = decodeJPEG(b, *info, meta, opts)
 	case GIF:

@@ -15,6 +15,13 @@ type internalOptions struct {
 	// JPEGProgress, when not nil, receives the rows of a sequential JPEG
 	// as they are decoded (internal/codecstream streams decodes with it).
 	JPEGProgress *jpeg.Progress
+	// PNGProgress, when not nil, receives the rows of a non-interlaced
+	// 8-bit or palette PNG as they are decoded (decode_png.go), with the
+	// same callbacks.
+	PNGProgress *jpeg.Progress
+	// stdPNG, set only by tests (export_test.go), decodes every PNG with
+	// image/png.
+	stdPNG bool
 	// jpegDecoder, set only by tests (export_test.go), replaces the JPEG
 	// decoder; it is given the scale Decode asks for.
 	jpegDecoder *func(r io.Reader, denom int) (image.Image, error)

@@ -11,3 +11,10 @@ func WithJPEGDecoder(opts DecodeOptions, f func(r io.Reader, denom int) (image.I
 	opts.jpegDecoder = &f
 	return opts
 }
+
+// WithStdPNG returns opts decoding PNGs with image/png only, the reference
+// for codecs/internal/pngdec.
+func WithStdPNG(opts DecodeOptions) DecodeOptions {
+	opts.stdPNG = true
+	return opts
+}

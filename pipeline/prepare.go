@@ -124,6 +124,9 @@ func prepareOne(ctx context.Context, in Input, p *model.Profile, o Options) (*Pr
 // verifyDecode decodes data and throws the pixels away: a damaged stream
 // (bad checksum, truncated scan, out-of-range palette index) is an error.
 func verifyDecode(data []byte, info codecs.Info, o Options) error {
+	if info.Format == codecs.PNG {
+		return verifyPNG(data, o)
+	}
 	denom := 1
 	if info.Format == codecs.JPEG {
 		denom = 8

@@ -183,7 +183,7 @@ func renderWith(src image.Image, info codecs.Info, pl *Plan, o Options, ready fu
 		if rows != nil && resizedIsCanvas(sub, pl) {
 			done = func(n int) { rows(img, n) }
 		}
-		if err := raster.ResizeRowsInto(img, sub, ready, done); err != nil {
+		if err := resizeRowsInto(img, sub, info, ready, done); err != nil {
 			return nil, err
 		}
 	} else {
@@ -211,6 +211,18 @@ func planar(src image.Image, pl *Plan, tw, th int) (*image.YCbCr, bool) {
 	}
 	b := ycc.Bounds()
 	return ycc, b.Dx() != tw || b.Dy() != th
+}
+
+// resizeRowsInto resamples src, still being decoded, onto img. A PNG
+// decoded to *image.RGBA is an RGB one without tRNS, opaque by
+// construction: raster then resamples its rows as they arrive, as it
+// does a JPEG's, where it would wait for all of them to look at the
+// alpha.
+func resizeRowsInto(img *image.NRGBA, src image.Image, info codecs.Info, ready func(y int) error, done func(int)) error {
+	if m, ok := src.(*image.RGBA); ok && info.Format == codecs.PNG {
+		return raster.ResizeOpaqueRowsInto(img, m, ready, done)
+	}
+	return raster.ResizeRowsInto(img, src, ready, done)
 }
 
 // resizedIsCanvas reports whether the resized image is the plan's output

@@ -9,10 +9,12 @@ import (
 )
 
 // streamable reports whether the source may be rendered while it is
-// decoded: a JPEG, which codecstream.Decode hands over row by row when it
-// is sequential (progressive ones come back whole, and are rendered after).
+// decoded: a JPEG or PNG, which codecstream.Decode hands over row by row
+// when it is a sequential JPEG or a non-interlaced 8-bit PNG (the others
+// come back whole, and are rendered after).
 func (j *job) streamable() bool {
-	return j.plan.Source.Format == codecs.JPEG && !j.o.test.streamOff()
+	f := j.plan.Source.Format
+	return (f == codecs.JPEG || f == codecs.PNG) && !j.o.test.streamOff()
 }
 
 // decodeRendering decodes the input with codecstream.Decode and, when its

@@ -64,12 +64,12 @@ func prepareBoth(data []byte, name string, o Options) error {
 }
 
 // TestStreamedRenderCorpus checks that rendering while decoding gives the
-// same bytes (and errors) as decoding first, on every corpus JPEG.
+// same bytes (and errors) as decoding first, on every corpus JPEG and PNG.
 func TestStreamedRenderCorpus(t *testing.T) {
 	before := runtime.NumGoroutine()
 	n := 0
 	for _, e := range testcorpus.Load(t) {
-		if e.Format != "jpeg" {
+		if (e.Format != "jpeg" && e.Format != "png") || e.Bomb(50_000_000) {
 			continue
 		}
 		data, err := os.ReadFile(e.Path)
@@ -83,7 +83,7 @@ func TestStreamedRenderCorpus(t *testing.T) {
 		}
 		n++
 	}
-	t.Logf("%d JPEGs", n)
+	t.Logf("%d JPEGs and PNGs", n)
 	testimg.WaitGoroutines(t, before)
 }
 
@@ -96,7 +96,7 @@ func TestStreamedRenderPhotos(t *testing.T) {
 	}
 	before := runtime.NumGoroutine()
 	dir := filepath.Join(testcorpus.SharedDir(t), "bench-photos")
-	for _, name := range []string{"photo12_s7edge.jpg", "photo16_leicat_o8.jpg", "photo12_immich_420.jpg"} {
+	for _, name := range []string{"photo12_s7edge.jpg", "photo16_leicat_o8.jpg", "photo12_immich_420.jpg", "screenshot_4k.png"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Skip(err)

@@ -171,11 +171,19 @@ func TestDecodeClose(t *testing.T) {
 	testimg.WaitGoroutines(t, before)
 }
 
-// TestDecodeNotJPEG checks that other formats come back whole.
-func TestDecodeNotJPEG(t *testing.T) {
+// TestDecodePNG checks that a non-interlaced 8-bit PNG streams and that
+// a 16-bit one comes back whole, both with codecs.Decode's result.
+func TestDecodePNG(t *testing.T) {
 	b := testimg.EncodePNG(t, testimg.Gradient(64, 48, true))
-	if checkStream(t, "png", b, codecs.DecodeOptions{}) {
-		t.Error("PNG streamed")
+	if !checkStream(t, "png", b, codecs.DecodeOptions{}) {
+		t.Error("8-bit PNG not streamed")
+	}
+	m16 := image.NewNRGBA64(image.Rect(0, 0, 40, 30))
+	for i := range m16.Pix {
+		m16.Pix[i] = uint8(i * 7)
+	}
+	if checkStream(t, "png16", testimg.EncodePNG(t, m16), codecs.DecodeOptions{}) {
+		t.Error("16-bit PNG streamed")
 	}
 	if _, _, err := codecstream.Decode(b, codecs.DecodeOptions{MaxPixels: 100}); !errors.Is(err, codecs.ErrTooLarge) {
 		t.Errorf("MaxPixels: %v", err)

@@ -61,7 +61,22 @@ func ResizeRows(src image.Image, w, h int, ready func(y int) error) (*image.NRGB
 // error), so that they can be consumed (encoded) while the rest is being
 // produced.
 func ResizeRowsInto(dst *image.NRGBA, src image.Image, ready func(y int) error, done func(n int)) error {
-	if err := resizeRows(dst, src, ready, done); err != nil {
+	return resizeRowsDone(dst, src, ready, done, false)
+}
+
+// ResizeOpaqueRowsInto is ResizeRowsInto for a source whose alpha is 255
+// everywhere by construction (an RGB PNG being decoded), which it must
+// be: its rows are then resampled as they arrive, as *image.Gray's are,
+// where a source of unknown alpha is resampled once all its rows are
+// final (its alpha decides the resampling). The result is the same.
+func ResizeOpaqueRowsInto(dst *image.NRGBA, src *image.RGBA, ready func(y int) error, done func(n int)) error {
+	return resizeRowsDone(dst, src, ready, done, true)
+}
+
+// resizeRowsDone is ResizeRowsInto; opaqueRGBA says that src is an
+// *image.RGBA known to be opaque.
+func resizeRowsDone(dst *image.NRGBA, src image.Image, ready func(y int) error, done func(n int), opaqueRGBA bool) error {
+	if err := resizeRows(dst, src, ready, done, opaqueRGBA); err != nil {
 		return err
 	}
 	if done != nil {
@@ -72,12 +87,12 @@ func ResizeRowsInto(dst *image.NRGBA, src image.Image, ready func(y int) error, 
 
 // resizeInto resamples src onto the whole of dst (Rect at origin).
 func resizeInto(dst *image.NRGBA, src image.Image) {
-	resizeRows(dst, src, nil, nil)
+	resizeRows(dst, src, nil, nil, false)
 }
 
 // resizeRows is resizeInto, waiting on ready (if not nil) for source rows
 // and, when they are streamed, reporting finished rows to done (if not nil).
-func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done func(int)) error {
+func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done func(int), opaqueRGBA bool) error {
 	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 	sb := src.Bounds()
 	if ready != nil {
@@ -85,6 +100,8 @@ func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done f
 		switch src.(type) {
 		case *image.YCbCr, *image.Gray:
 			streamed = sb.Dx() != dw || sb.Dy() != dh
+		case *image.RGBA:
+			streamed = opaqueRGBA && (sb.Dx() != dw || sb.Dy() != dh)
 		}
 		if !streamed {
 			// Wait for the whole source.
@@ -106,7 +123,7 @@ func resizeRows(dst *image.NRGBA, src image.Image, ready func(int) error, done f
 		})
 		return nil
 	}
-	s := newSource(src, dw, dh)
+	s := newSourceHint(src, dw, dh, opaqueRGBA)
 	out := output{w: dw, h: dh, put: func(y int, rows [][]int32) {
 		s.emit(dst.Pix[y*dst.Stride:y*dst.Stride+4*dw], rows)
 	}}

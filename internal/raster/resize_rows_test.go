@@ -57,6 +57,9 @@ func (f *filler) fill(dst, src image.Image, band int) {
 			case *image.NRGBA:
 				d := dst.(*image.NRGBA)
 				copy(d.Pix[y0*d.Stride:y1*d.Stride], s.Pix[y0*s.Stride:y1*s.Stride])
+			case *image.RGBA:
+				d := dst.(*image.RGBA)
+				copy(d.Pix[y0*d.Stride:y1*d.Stride], s.Pix[y0*s.Stride:y1*s.Stride])
 			}
 			f.mu.Lock()
 			f.done = y1
@@ -88,8 +91,21 @@ func blankLike(m image.Image) image.Image {
 		return image.NewGray(m.Rect)
 	case *image.NRGBA:
 		return image.NewNRGBA(m.Rect)
+	case *image.RGBA:
+		return image.NewRGBA(m.Rect)
 	}
 	panic("unexpected type")
+}
+
+// resizeRows is raster.ResizeRows, or for an *image.RGBA (opaque in these
+// tests) raster.ResizeOpaqueRowsInto.
+func resizeRows(src image.Image, w, h int, ready func(int) error) (*image.NRGBA, error) {
+	m, ok := src.(*image.RGBA)
+	if !ok {
+		return raster.ResizeRows(src, w, h, ready)
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	return dst, raster.ResizeOpaqueRowsInto(dst, m, ready, nil)
 }
 
 func subImage(m image.Image, r image.Rectangle) image.Image {
@@ -100,7 +116,8 @@ func subImage(m image.Image, r image.Rectangle) image.Image {
 
 // TestResizeRows checks that ResizeRows on an image filled while it runs
 // gives exactly Resize's result on the finished image, for every YCbCr
-// subsampling, gray and (waiting for all rows) NRGBA, whole and cropped
+// subsampling, gray, opaque RGBA (ResizeOpaqueRowsInto) and (waiting for
+// all rows) NRGBA, whole and cropped
 // at odd offsets, for downscales (mild, large, beyond the box threshold),
 // upscales and same-size conversions, at several chunkings.
 func TestResizeRows(t *testing.T) {
@@ -110,7 +127,8 @@ func TestResizeRows(t *testing.T) {
 	for i := range gray.Pix {
 		gray.Pix[i] = base.Pix[4*i+1]
 	}
-	srcs := map[string]image.Image{"gray": gray, "nrgba": synth(203, 157, true)}
+	srcs := map[string]image.Image{"gray": gray, "nrgba": synth(203, 157, true),
+		"rgba-opaque": &image.RGBA{Pix: base.Pix, Stride: base.Stride, Rect: base.Rect}}
 	for _, r := range []image.YCbCrSubsampleRatio{
 		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
 		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410,
@@ -128,7 +146,7 @@ func TestResizeRows(t *testing.T) {
 					blank := blankLike(src)
 					f := &filler{}
 					f.fill(blank, src, 16)
-					got, err := raster.ResizeRows(subImage(blank, crop), d[0], d[1], f.ready)
+					got, err := resizeRows(subImage(blank, crop), d[0], d[1], f.ready)
 					label := fmt.Sprintf("%s crop %v -> %v, %d chunks", name, crop, d, chunks)
 					if err != nil {
 						t.Fatalf("%s: %v", label, err)

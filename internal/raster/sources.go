@@ -42,6 +42,13 @@ type source struct {
 
 // newSource describes src for resampling to dw x dh.
 func newSource(src image.Image, dw, dh int) *source {
+	return newSourceHint(src, dw, dh, false)
+}
+
+// newSourceHint is newSource; opaqueRGBA says that src, if an *image.RGBA,
+// is opaque without looking at its pixels (which may not be decoded yet),
+// and makes its planes direct, read as their rows arrive (see need).
+func newSourceHint(src image.Image, dw, dh int, opaqueRGBA bool) *source {
 	b := src.Bounds()
 	w, h := b.Dx(), b.Dy()
 	s := &source{w: w, h: h}
@@ -109,6 +116,13 @@ func newSource(src image.Image, dw, dh int) *source {
 			s.planes = append(s.planes, full(false, premul8x4(m.Pix, m.Stride, w, c)))
 		}
 	case *image.RGBA:
+		if opaqueRGBA {
+			rgb8(m.Pix, m.Stride)
+			for _, p := range s.planes {
+				p.rowBase, p.rowDiv = m.Rect.Min.Y, 1
+			}
+			break
+		}
 		if opaque(m.Pix, m.Stride, w, h) {
 			rgb8(m.Pix, m.Stride)
 			break
