@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"runtime"
+	"unsafe"
 )
 
 // Verify reports whether DecodeScaled would decode data, without decoding
@@ -76,39 +78,68 @@ type acGroups [1 << vWindow]uint16
 
 func (t *acGroups) build(h *huffman) {
 	for w := range t {
-		var used, adv uint
-		eob := false
-		for used < vWindow {
-			acc := uint64(w) << (64 - vWindow + used)
-			e := h.lut[acc>>(64-lutBits)]
-			val, l := uint8(e>>8), uint(e&0xff)
-			if l == 0 {
-				val, l = h.decodeLong(acc)
-			}
-			run, size := uint(val>>4), uint(val&0x0f)
-			if l == 0 || used+l+size > vWindow {
-				break
-			}
-			if size == 0 && run == 0 {
-				used += l
-				eob = true
-				break
-			}
-			if size == 0 && run != 0x0f {
-				break // EOBn
-			}
-			adv += run + 1
-			used += l + size
-		}
-		switch {
-		case used == 0 || adv >= blockSize:
-			t[w] = groupNone
-		case eob:
-			t[w] = uint16(adv+blockSize)<<groupAdvanceShift | groupEOB | uint16(used)
-		default:
-			t[w] = uint16(adv)<<groupAdvanceShift | uint16(used)
-		}
+		t[w] = groupEntry(h, uint64(w)<<(64-vWindow), 0, vWindow)
 	}
+}
+
+// dcGroups is acGroups for the start of a block: the DC symbol (code and
+// extra bits), then what acGroups decodes, from the next vDCWindow bits; an
+// entry of groupNone when the DC symbol does not fit or is not valid.
+type dcGroups [1 << vDCWindow]uint16
+
+// vDCWindow is the number of bits a dcGroups look-up decodes.
+const vDCWindow = 12
+
+func (t *dcGroups) build(dc, ac *huffman) {
+	for w := range t {
+		acc := uint64(w) << (64 - vDCWindow)
+		e := dc.lut[acc>>(64-lutBits)]
+		val, l := uint8(e>>8), uint(e&0xff)
+		if l == 0 {
+			val, l = dc.decodeLong(acc)
+		}
+		if l == 0 || val > 16 || l+uint(val) > vDCWindow {
+			t[w] = groupNone
+			continue
+		}
+		t[w] = groupEntry(ac, acc, l+uint(val), vDCWindow)
+	}
+}
+
+// groupEntry returns the acGroups entry for the AC symbols of acc's top
+// window bits from bit used on, counting the used bits before them.
+func groupEntry(h *huffman, acc uint64, used, window uint) uint16 {
+	var adv uint
+	eob := false
+	for used < window {
+		a := acc << used
+		e := h.lut[a>>(64-lutBits)]
+		val, l := uint8(e>>8), uint(e&0xff)
+		if l == 0 {
+			val, l = h.decodeLong(a)
+		}
+		run, size := uint(val>>4), uint(val&0x0f)
+		if l == 0 || used+l+size > window {
+			break
+		}
+		if size == 0 && run == 0 {
+			used += l
+			eob = true
+			break
+		}
+		if size == 0 && run != 0x0f {
+			break // EOBn
+		}
+		adv += run + 1
+		used += l + size
+	}
+	switch {
+	case used == 0 || adv >= blockSize:
+		return groupNone
+	case eob:
+		return uint16(adv+blockSize)<<groupAdvanceShift | groupEOB | uint16(used)
+	}
+	return uint16(adv)<<groupAdvanceShift | uint16(used)
 }
 
 // verifier is the state of Verify: the input and a bit reader over its
@@ -144,6 +175,7 @@ type vblock struct {
 	dc *huffman
 	ac *huffman
 	g  *acGroups
+	dg *dcGroups
 }
 
 // verifyScan verifies the entropy-coded data of the scan whose header
@@ -155,6 +187,7 @@ func (d *decoder) verifyScan(scan []scanComp, mxx, myy int) error {
 		return errVerifyFallback
 	}
 	var built [maxTh + 1]bool
+	var dcBuilt [maxTh + 1][maxTh + 1]*dcGroups
 	var unit [10]vblock
 	nb := 0
 	for _, sc := range scan {
@@ -174,8 +207,14 @@ func (d *decoder) verifyScan(scan []scanComp, mxx, myy int) error {
 		if nb+k > len(unit) {
 			return errVerifyFallback
 		}
+		dg := dcBuilt[sc.td][sc.ta]
+		if dg == nil {
+			dg = new(dcGroups)
+			dg.build(dc, ac)
+			dcBuilt[sc.td][sc.ta] = dg
+		}
 		for range k {
-			unit[nb] = vblock{dc, ac, &v.ac[sc.ta]}
+			unit[nb] = vblock{dc, ac, &v.ac[sc.ta], dg}
 			nb++
 		}
 	}
@@ -270,104 +309,133 @@ func noFF(x uint64) bool {
 }
 
 // blocks verifies units units of unit's blocks.
-//
-// The bit reader is refilled before every look-up, without a branch in
-// the common case: while the next 8 bytes x hold no 0xff (pos+8 <= lim),
-// acc |= x>>n takes them to fill acc, of which the whole bytes, (63-n)/8
-// of them, count; the bits of the partial byte after them are ORed in
-// again, identically, by the next refill.
 func (v *verifier) blocks(units int, unit []vblock, eobRun *uint16) error {
-	acc, n, pos, lim := v.acc, v.n, v.pos, v.lim
-	data := v.data
 	for range units {
 		for bi := range unit {
 			b := &unit[bi]
-			if pos+8 <= lim {
-				acc |= binary.BigEndian.Uint64(data[pos:]) >> n
-				k := (63 - n) >> 3
-				pos += int(k)
-				n += 8 * k
-			} else {
-				v.lim = lim
-				acc, n, pos = v.fill(acc, n, pos)
-				lim = v.lim
-			}
-			// The DC coefficient: a code and up to 16 extra bits.
-			if e := b.dc.lut[acc>>(64-lutBits)]; e != 0 && e>>8 <= 16 {
-				l := uint(e&0xff) + uint(e>>8)
-				acc <<= l & 63
-				n -= l
-			} else {
-				v.acc, v.n, v.pos, v.lim = acc, n, pos, lim
+			if *eobRun > 0 {
+				// After an EOBn: the DC coefficient only.
 				if err := v.dcSlow(b.dc); err != nil {
 					return err
 				}
-				acc, n, pos, lim = v.acc, v.n, v.pos, v.lim
-			}
-			if *eobRun > 0 {
 				*eobRun--
 				continue
 			}
-			// The AC coefficients.
-			g := b.g
-			zig := uint(1)
+			zig := uint(0)
 			for {
-				if pos+8 <= lim {
-					acc |= binary.BigEndian.Uint64(data[pos:]) >> n
-					k := (63 - n) >> 3
-					pos += int(k)
-					n += 8 * k
+				var x uint64
+				// See blockFast: it needs n >= vWindow, x the 8 bytes from
+				// pos when none is 0xff, else 0 and n >= 56. (The slow
+				// path can leave n as low as 1.)
+				if win := v.data[:v.lim]; uint(v.pos)+8 <= uint(len(win)) && v.n >= vWindow {
+					x = binary.BigEndian.Uint64(win[v.pos : v.pos+8])
 				} else {
-					v.lim = lim
-					acc, n, pos = v.fill(acc, n, pos)
-					lim = v.lim
+					v.acc, v.n, v.pos = v.fill(v.acc, v.n, v.pos)
 				}
-				e := g[acc>>(64-vWindow)]
-				z := zig + uint(e>>groupAdvanceShift)
-				if z < blockSize {
-					l := uint(e & groupBits)
-					acc <<= l
-					n -= l
-					zig = z
-					continue
-				}
-				if e&groupEOB != 0 && z < 2*blockSize || e&groupEOB == 0 && z == blockSize {
-					// The block ends with these symbols.
-					l := uint(e & groupBits)
-					acc <<= l
-					n -= l
+				var next uint
+				v.acc, v.n, v.pos, next = blockFast(b.dg, b.g, v.data[:v.lim], x, v.acc, v.n, v.pos, zig)
+				if next >= blockSize {
 					break
 				}
-				// One symbol at a time.
-				v.acc, v.n, v.pos, v.lim = acc, n, pos, lim
-				var err error
-				if zig, err = v.acSlow(b.ac, zig, eobRun); err != nil {
-					return err
+				if next == zig {
+					// No progress: the slow path's turn.
+					var err error
+					if zig == 0 {
+						if err = v.dcSlow(b.dc); err != nil {
+							return err
+						}
+						next = 1
+					} else if next, err = v.acSlow(b.ac, zig, eobRun); err != nil {
+						return err
+					}
+					if next >= blockSize {
+						break
+					}
 				}
-				acc, n, pos, lim = v.acc, v.n, v.pos, v.lim
-				if zig >= blockSize {
-					break
-				}
+				zig = next
 			}
 		}
 	}
-	v.acc, v.n, v.pos, v.lim = acc, n, pos, lim
 	return nil
 }
 
-// fill tops up acc so that n >= 57, as the decoder's fillBits does, from
-// v.data at pos; past the end of the segment it supplies zero bits,
-// counted in v.fake.
+// blockFast verifies what it can of a block from position zig (0 for the
+// DC coefficient) with the look-up tables, and returns the bit reader's
+// state and the next position: blockSize or more when the block is done,
+// zig itself when the slow path must decode the next symbol, else where it
+// stopped for a refill near a 0xff byte.
+//
+// The bit reader is refilled at every look-up, without a branch: while the
+// next 8 bytes x hold no 0xff, acc |= x>>n takes them to fill acc, of which
+// the whole bytes, (63-n)/8 of them, count, making n 63-(63-n)%8, which is
+// n|56; the bits of the partial byte after them are ORed in again,
+// identically, by the next refill. The look-up uses the bits acc had
+// before (there are at least vWindow), so that it does not wait for the
+// refill: acc = (acc|x>>n) << l. The caller passes the first x, or 0 after
+// a fill (n >= 56, where the refill does nothing).
+//
+//go:noinline
+func blockFast(dg *dcGroups, g *acGroups, win []byte, x, acc uint64, n uint, pos int, zig uint) (uint64, uint, int, uint) {
+	// The refill reads the 8 bytes at pos while pos <= last, without bounds
+	// checks: they cost a fifth of the loop's instructions.
+	last := len(win) - 8
+	base := unsafe.Pointer(unsafe.SliceData(win))
+	load := func(pos int) uint64 {
+		return bits.ReverseBytes64(*(*uint64)(unsafe.Add(base, pos)))
+	}
+	if zig == 0 {
+		e := uint(dg[acc>>(64-vDCWindow)])
+		z := 1 + e>>groupAdvanceShift
+		if z >= blockSize && !(e&groupEOB != 0 && z < 2*blockSize || e&groupEOB == 0 && z == blockSize) {
+			return acc, n, pos, 0
+		}
+		acc = (acc | x>>(n&63)) << (e & groupBits)
+		pos += int((63 - n) >> 3)
+		n = (n | 56) - e&groupBits
+		if z >= blockSize {
+			return acc, n, pos, blockSize
+		}
+		zig = z
+		if pos > last {
+			return acc, n, pos, zig
+		}
+		x = load(pos)
+	}
+	for {
+		e := uint(g[acc>>(64-vWindow)])
+		z := zig + e>>groupAdvanceShift
+		if z >= blockSize {
+			if e&groupEOB != 0 && z < 2*blockSize || e&groupEOB == 0 && z == blockSize {
+				// The block ends with these symbols.
+				acc = (acc | x>>(n&63)) << (e & groupBits)
+				pos += int((63 - n) >> 3)
+				n = (n | 56) - e&groupBits
+				return acc, n, pos, blockSize
+			}
+			return acc, n, pos, zig
+		}
+		acc = (acc | x>>(n&63)) << (e & groupBits)
+		pos += int((63 - n) >> 3)
+		n = (n | 56) - e&groupBits
+		zig = z
+		if pos > last {
+			return acc, n, pos, zig
+		}
+		x = load(pos)
+	}
+}
+
+// fill tops up acc so that n >= 56, much as the decoder's fillBits does,
+// from v.data at pos; past the end of the segment it supplies zero bits,
+// counted in v.fake. n stays at most 63 (see blocks).
 func (v *verifier) fill(acc uint64, n uint, pos int) (uint64, uint, int) {
 	data := v.data
-	for !v.end && n <= 56 {
+	for !v.end && n < 56 {
 		if pos+8 <= len(data) {
 			if x := binary.BigEndian.Uint64(data[pos:]); noFF(x) {
-				k := (64 - n) >> 3
-				x &^= 1<<(64-8*k) - 1
 				acc |= x >> n
-				n += 8 * k
-				pos += int(k)
+				pos += int((63 - n) >> 3)
+				n |= 56
 				break
 			}
 		}
@@ -393,9 +461,9 @@ func (v *verifier) fill(acc uint64, n uint, pos int) (uint64, uint, int) {
 		acc |= uint64(c) << (56 - n)
 		n += 8
 	}
-	if n <= 56 {
-		v.fake += 64 - n
-		n = 64
+	if n < 56 {
+		v.fake += 63 - n
+		n = 63
 	}
 	v.setLim(pos)
 	return acc, n, pos

@@ -93,7 +93,7 @@ func TestVerifyMatchesDecode(t *testing.T) {
 			}{f.name, data})
 		}
 	}
-	variants := 40
+	variants := 12
 	if testing.Short() {
 		variants = 5
 	}
@@ -145,8 +145,10 @@ func TestVerifyIndexPast63(t *testing.T) {
 	v := &verifier{data: []byte{0x00, 0x00, 0xff, 0xd9}}
 	var g acGroups
 	g.build(&d.huff[acTable][0])
+	var dg dcGroups
+	dg.build(&d.huff[dcTable][0], &d.huff[acTable][0])
 	var eob uint16
-	err := v.blocks(1, []vblock{{&d.huff[dcTable][0], &d.huff[acTable][0], &g}}, &eob)
+	err := v.blocks(1, []vblock{{&d.huff[dcTable][0], &d.huff[acTable][0], &g, &dg}}, &eob)
 	if err != errIndexPast63 {
 		t.Errorf("got %v, want %v", err, errIndexPast63)
 	}
