@@ -52,6 +52,27 @@ func benchDecode(b *testing.B, data []byte, denom int) {
 	}
 }
 
+// BenchmarkVerify measures codecs.Verify, the check of a passthrough
+// (--verify decode): the entropy-coded data of a sequential JPEG walked
+// without decoding (jpeg-12mp, the S7's 4:2:2 baseline photo; jpeg-16mp-o8),
+// a progressive JPEG decoded at 1/8 (jpeg-12mp-420), and for comparison the
+// 1/8 decode that verified JPEGs before (scale=8).
+func BenchmarkVerify(b *testing.B) {
+	for _, in := range []string{"jpeg-12mp", "jpeg-16mp-o8", "jpeg-12mp-420"} {
+		b.Run("in="+in, func(b *testing.B) {
+			data := input(b, in)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if err := codecs.Verify(data, codecs.DecodeOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("in=jpeg-12mp/scale=8", func(b *testing.B) { benchDecode(b, input(b, "jpeg-12mp"), 8) })
+}
+
 // BenchmarkOrient measures EXIF orientation at the sizes the pipeline
 // applies it (after the resize), and at 12 MP for contrast.
 func BenchmarkOrient(b *testing.B) {
