@@ -20,19 +20,21 @@ import (
 // (code and extra bits) as fit in vWindow bits, needing only their lengths
 // and run lengths, not the coefficient values.
 //
+// A scan without restart intervals whose data is large (splitMin) is
+// verified by two goroutines (see verify_split.go).
+//
 // Progressive images, and scans that use an over-subscribed or undefined
 // Huffman table, are handed to DecodeScaled at 1/8 instead, which for a
 // progressive image is already little more than entropy decoding (it keeps
 // only the DC coefficient and a 64-bit mask per block).
 //
 // Verify returns nil exactly when DecodeScaled succeeds, except that it is
-// stricter in two ways, both only on invalid streams: a coefficient index
-// past 63 (a run that overflows its block, which the decoder ignores,
-// ending the block) is an error, formatError("coefficient index past 63");
-// and a sequential scan that runs out of data in blocks that an
-// (invalid, progressive-only) EOBn symbol skipped is an error where the
-// decoder does not look. Errors are DecodeScaled's otherwise. Verify does not
-// panic on malformed input.
+// stricter in one way, only on invalid streams: a coefficient index past
+// 63 (a run that overflows its block, which the decoder ignores, ending
+// the block) is an error, formatError("coefficient index past 63"). Errors
+// are DecodeScaled's otherwise (where the
+// decoder goes on past a coefficient run past 63, it may fail later with
+// another error, or not at all). Verify does not panic on malformed input.
 func Verify(data []byte) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -168,6 +170,10 @@ type vreader struct {
 	// base is where the scan's data starts, stuffed the number of
 	// stuffed zero bytes read since (for bitPos); eobn counts EOBn symbols.
 	base, stuffed, eobn int
+	// skipOver is set when the data ran out in blocks that an EOB run
+	// skipped, the last ones verified: the decoder only reports that at
+	// the end of the next block it decodes in full, if there is one.
+	skipOver bool
 }
 
 // vblock is what verifying one block of a scan needs.
@@ -276,7 +282,7 @@ func (v *verifier) intervals(unit []vblock, units, ri int, eobRun *uint16) error
 // of data error, as decodeScan does.
 func (v *verifier) run(units int, unit []vblock, eobRun *uint16) error {
 	err := v.blocks(units, unit, eobRun)
-	if v.n < v.fake {
+	if v.n < v.fake && (err != nil || !v.skipOver) {
 		err = v.err
 	}
 	return err
@@ -300,7 +306,7 @@ func (d *decoder) verifyResult() error {
 }
 
 func (v *verifier) resetBits() {
-	v.acc, v.n, v.fake, v.end, v.err, v.lim = 0, 0, 0, false, nil, 0
+	v.acc, v.n, v.fake, v.end, v.err, v.lim, v.skipOver = 0, 0, 0, false, nil, 0, false
 }
 
 // noFF reports whether none of the bytes of x is 0xff.
@@ -314,13 +320,19 @@ func (v *verifier) blocks(units int, unit []vblock, eobRun *uint16) error {
 		for bi := range unit {
 			b := &unit[bi]
 			if *eobRun > 0 {
-				// After an EOBn: the DC coefficient only.
+				// After an EOBn: the DC coefficient only. The decoder does
+				// not look for an overrun in such a block (see skipOver).
+				over := v.n < v.fake
 				if err := v.dcSlow(b.dc); err != nil {
 					return err
+				}
+				if !over && v.n < v.fake {
+					v.skipOver = true
 				}
 				*eobRun--
 				continue
 			}
+			v.skipOver = false
 			zig := uint(0)
 			for {
 				var x uint64
