@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/imgprep/imgprep/internal/testcorpus"
@@ -93,16 +94,24 @@ func TestVerifyMatchesDecode(t *testing.T) {
 			}{f.name, data})
 		}
 	}
+	// The reference photo, large enough for the split (see split).
+	if data, err := os.ReadFile(filepath.Join(testcorpus.RepoRoot(t), "..", "shared", "bench-photos", "photo12_s7edge.jpg")); err == nil {
+		inputs = append(inputs, struct {
+			name string
+			data []byte
+		}{"photo12_s7edge.jpg", data})
+	}
 	variants := 12
 	if testing.Short() {
 		variants = 5
 	}
 	for i, in := range inputs {
 		compareVerify(t, in.name, in.data)
+		n := variants
 		if len(in.data) > 1<<20 {
-			continue
+			n = 3
 		}
-		for v, data := range damaged(in.data, uint64(i), variants) {
+		for v, data := range damaged(in.data, uint64(i), n) {
 			compareVerify(t, in.name+"/"+v, data)
 		}
 	}
@@ -186,8 +195,13 @@ func BenchmarkVerify(b *testing.B) {
 		{"jpeg-12mp", "photo12_s7edge.jpg"},
 		{"jpeg-16mp-o8", "photo16_leicat_o8.jpg"},
 		{"jpeg-12mp-420-progressive", "photo12_immich_420.jpg"},
+		{"jpeg-12mp/split=off", "photo12_s7edge.jpg"},
 	} {
 		b.Run("in="+c.key, func(b *testing.B) {
+			if strings.HasSuffix(c.key, "split=off") {
+				defer func(m int) { splitMin = m }(splitMin)
+				splitMin = 1 << 62
+			}
 			data := benchPhoto(b, c.file)
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
