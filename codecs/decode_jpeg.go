@@ -38,15 +38,8 @@ const maxJPEGScans = 1000
 // and about twice as fast, so it serves every JPEG. scaled reports whether
 // the image may be smaller than the header says.
 func decodeJPEG(b []byte, info Info, meta probeMeta, opts DecodeOptions) (img image.Image, scaled bool, err error) {
-	if !meta.jpegDecode {
-		return nil, false, newErr(JPEG, ErrUnsupported,
-			"%d-bit JPEG is not supported; convert it to 8-bit", info.BitDepth)
-	}
-	// Every scan makes the decoder walk the whole image: cap their number
-	// so a small file cannot buy minutes of CPU. Inside entropy-coded data
-	// 0xFF is always stuffed, so FF DA only occurs as a marker.
-	if n := bytes.Count(b[meta.jpegScan:], []byte{0xff, jpegSOS}); n > maxJPEGScans {
-		return nil, false, newErr(JPEG, ErrCorrupt, "%d scans, above the limit of %d", n, maxJPEGScans)
+	if err := checkJPEG(b, info, meta); err != nil {
+		return nil, false, err
 	}
 	d := opts.ScaleDenom
 	if d != 2 && d != 4 && d != 8 {
@@ -59,4 +52,20 @@ func decodeJPEG(b []byte, info Info, meta probeMeta, opts DecodeOptions) (img im
 		img, err = jpeg.DecodeProgress(r, d, opts.JPEGProgress)
 	}
 	return img, d > 1, err
+}
+
+// checkJPEG rejects what the JPEG decoder is not to be given: a precision
+// it does not decode, too many scans.
+func checkJPEG(b []byte, info Info, meta probeMeta) error {
+	if !meta.jpegDecode {
+		return newErr(JPEG, ErrUnsupported,
+			"%d-bit JPEG is not supported; convert it to 8-bit", info.BitDepth)
+	}
+	// Every scan makes the decoder walk the whole image: cap their number
+	// so a small file cannot buy minutes of CPU. Inside entropy-coded data
+	// 0xFF is always stuffed, so FF DA only occurs as a marker.
+	if n := bytes.Count(b[meta.jpegScan:], []byte{0xff, jpegSOS}); n > maxJPEGScans {
+		return newErr(JPEG, ErrCorrupt, "%d scans, above the limit of %d", n, maxJPEGScans)
+	}
+	return nil
 }

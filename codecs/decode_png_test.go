@@ -12,7 +12,7 @@ import (
 
 // samePNGDecode fails t unless Decode gives b exactly what it gives with
 // image/png only: the same image (type, pixels, palette) or the same error
-// kind, and that VerifyPNG agrees.
+// kind, and that Verify agrees.
 func samePNGDecode(t *testing.T, name string, b []byte) {
 	t.Helper()
 	opts := codecs.DecodeOptions{MaxPixels: 50_000_000}
@@ -29,12 +29,12 @@ func samePNGDecode(t *testing.T, name string, b []byte) {
 	} else if reflect.TypeOf(got) != reflect.TypeOf(want) || !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s: %T differs from image/png's %T", name, got, want)
 	}
-	verr := codecs.VerifyPNG(b, opts)
+	verr := codecs.Verify(b, opts)
 	if (verr == nil) != (werr == nil) {
-		t.Fatalf("%s: VerifyPNG %v, image/png %v", name, verr, werr)
+		t.Fatalf("%s: Verify %v, image/png %v", name, verr, werr)
 	}
 	if verr != nil && !errors.Is(verr, kindOf(werr)) {
-		t.Fatalf("%s: VerifyPNG %v, image/png %v", name, verr, werr)
+		t.Fatalf("%s: Verify %v, image/png %v", name, verr, werr)
 	}
 }
 
@@ -54,7 +54,7 @@ func TestDecodePNGMatchesImagePNG(t *testing.T) {
 
 // TestDecodePNGDamaged damages every corpus PNG in the ways that matter
 // (CRCs, zlib data, short and extra data, filter bytes, truncation) and
-// checks that Decode and VerifyPNG report what image/png alone does.
+// checks that Decode and Verify report what image/png alone does.
 func TestDecodePNGDamaged(t *testing.T) {
 	n := 0
 	for name, b := range testcorpus.PNGs(t, 50_000_000) {

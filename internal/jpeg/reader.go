@@ -191,6 +191,10 @@ type decoder struct {
 	streamed  bool
 	streamImg image.Image
 	staleSent bool
+
+	// verifier, when set, makes the decoder check the scans instead of
+	// decoding them (see Verify).
+	verifier *verifier
 }
 
 // fill fills up the d.bytes.buf buffer from the underlying io.Reader. It
@@ -625,6 +629,9 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 		}
 	}
 
+	if d.verifier != nil {
+		return nil, d.verifyResult()
+	}
 	if d.progressive {
 		if err := d.reconstructProgressiveImage(); err != nil {
 			return nil, err

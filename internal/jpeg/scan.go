@@ -162,6 +162,9 @@ func (d *decoder) processSOS(n int) error {
 	h0, v0 := d.comp[0].h, d.comp[0].v // The h and v values from the Y components.
 	mxx := (d.width + 8*h0 - 1) / (8 * h0)
 	myy := (d.height + 8*v0 - 1) / (8 * v0)
+	if d.verifier != nil {
+		return d.verifyScan(scan[:nComp], mxx, myy)
+	}
 	first := d.img1 == nil && d.img3 == nil
 	if first {
 		d.makeImg(mxx, myy)
