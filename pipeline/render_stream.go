@@ -10,7 +10,8 @@ import (
 
 // streamable reports whether the source may be rendered while it is
 // decoded: a JPEG, which codecstream.Decode hands over row by row when it
-// is sequential (progressive ones come back whole, and are rendered after).
+// is sequential, or progressive during its last scan (others come back
+// whole, and are rendered after).
 func (j *job) streamable() bool {
 	return j.plan.Source.Format == codecs.JPEG && !j.o.test.streamOff()
 }

@@ -113,9 +113,10 @@ func checkProgress(t *testing.T, name string, data []byte, denom int) *progressR
 }
 
 // TestProgressGenerated checks DecodeProgress on the generated JPEGs at
-// every scale: same result as DecodeScaled; rows reported for the
-// sequential ones (all single-scan here), in order, and final when
-// reported; none for the progressive ones.
+// every scale: same result as DecodeScaled; rows reported, in order, and
+// final when reported, for every one: the sequential ones (all
+// single-scan here) during their scan, the progressive ones (Y'CbCr or
+// gray, with every coefficient) during the scan that completes them.
 func TestProgressGenerated(t *testing.T) {
 	for _, c := range generatedJPEGs(t) {
 		for _, denom := range []int{1, 2, 4, 8} {
@@ -123,10 +124,42 @@ func TestProgressGenerated(t *testing.T) {
 			if run.err != nil {
 				continue
 			}
-			seq := !bytes.Contains(c.data, []byte{0xff, sof2Marker})
-			if seq != (run.started != nil) || run.stale {
-				t.Errorf("%s 1/%d: sequential %v, started %v, stale %v", c.name, denom, seq, run.started != nil, run.stale)
+			if run.started == nil || run.stale {
+				t.Errorf("%s 1/%d: started %v, stale %v", c.name, denom, run.started != nil, run.stale)
 			}
+		}
+	}
+}
+
+// TestProgressProgressiveScans checks when a progressive image is
+// streamed: rows are reported from the scan that completes the
+// coefficients the scale uses (at 1/8, the DC ones); a scan after it that
+// carries such coefficients again makes them stale, one that carries only
+// unused ones (AC coefficients at 1/8) doesn't.
+func TestProgressProgressiveScans(t *testing.T) {
+	data := encodeTestJPEG(testImage(64, 48, 5), encOptions{
+		comps: []encComp{{id: 1, h: 2, v: 2}, {id: 2, h: 1, v: 1}, {id: 3, h: 1, v: 1}}, quality: 90, progressive: true,
+	})
+	// Repeat the last scan (AC of one component, to the last bit).
+	last := bytes.LastIndex(data, []byte{0xff, sosMarker})
+	eoi := len(data) - 2
+	again := append(append(bytes.Clone(data[:eoi]), data[last:eoi]...), 0xff, eoiMarker)
+	for _, denom := range []int{1, 2, 4, 8} {
+		run := checkProgress(t, "plain", data, denom)
+		if run.started == nil || run.stale || run.calls == 0 {
+			t.Errorf("plain 1/%d: started %v, stale %v, %d Rows calls", denom, run.started != nil, run.stale, run.calls)
+		}
+		run = checkProgress(t, "again", again, denom)
+		if wantStale := denom != 8; run.started == nil || run.stale != wantStale {
+			t.Errorf("again 1/%d: started %v, stale %v, want stale %v", denom, run.started != nil, run.stale, wantStale)
+		}
+	}
+	// Without its last scan, the image is never complete: no rows, the
+	// same image as DecodeScaled's.
+	cut := append(bytes.Clone(data[:last]), 0xff, eoiMarker)
+	for _, denom := range []int{1, 2, 4} {
+		if run := checkProgress(t, "cut", cut, denom); run.started != nil {
+			t.Errorf("cut 1/%d: started", denom)
 		}
 	}
 }

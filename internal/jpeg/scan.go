@@ -167,10 +167,15 @@ func (d *decoder) processSOS(n int) error {
 		d.makeImg(mxx, myy)
 	}
 	d.streaming = false
+	completes := d.progressive && d.trackScan(scan[:nComp], zigStart, zigEnd, al)
 	if d.streamed {
-		// Rows reported final may change.
-		d.stale()
-	} else if first && d.progress != nil && !d.progressive && nComp == d.nComp &&
+		// Rows reported final may change (for a progressive image: if the
+		// scan carries coefficients that the reconstruction uses).
+		if !d.progressive || d.scanChanges {
+			d.stale()
+			d.progDone = false
+		}
+	} else if d.progress != nil && (first && !d.progressive && nComp == d.nComp || completes) &&
 		(d.nComp == 1 || d.nComp == 3 && !d.isRGB()) {
 		d.streaming, d.streamed = true, true
 		if d.nComp == 1 {
@@ -318,6 +323,11 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 			}
 		} // for mx
 		if d.streaming {
+			if d.progressive {
+				// The scan completes the coefficients: this row of MCUs is
+				// final in every component.
+				d.reconstructRows(my, my+1)
+			}
 			// Every block of this row of MCUs is reconstructed.
 			rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
 			if err := d.reportRows(min((my+1)*rowH, d.streamImg.Bounds().Max.Y)); err != nil {
@@ -325,6 +335,9 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 			}
 		}
 	} // for my
+	if d.streaming && d.progressive {
+		d.progDone = true
+	}
 	d.streaming = false
 	return nil
 }
@@ -863,34 +876,6 @@ func refineBits[T coef](d *decoder, b []T, slot *[blockSize]int8, m uint64, delt
 	return acc, n
 }
 
-func (d *decoder) reconstructProgressiveImage() error {
-	// The h0, mxx, by and bx variables have the same meaning as in the
-	// processSOS method.
-	h0 := d.comp[0].h
-	mxx := (d.width + 8*h0 - 1) / (8 * h0)
-	b := &d.blk
-	*b = block{}
-	for i := 0; i < d.nComp; i++ {
-		cb := &d.progCoeffs[i]
-		if !cb.allocated() {
-			continue
-		}
-		qt := &d.quant[d.comp[i].tq]
-		v := 8 * d.comp[0].v / d.comp[i].v
-		h := 8 * d.comp[0].h / d.comp[i].h
-		stride := mxx * d.comp[i].h
-		for by := 0; by*v < d.height; by++ {
-			for bx := 0; bx*h < d.width; bx++ {
-				mask := cb.loadDequantized(by*stride+bx, b, qt, &coefSlots[d.shift])
-				d.reconstructBlock(b, mask, bx, by, i)
-			}
-		}
-		// The coefficients are no longer needed.
-		*cb = coefBuf{}
-	}
-	return nil
-}
-
 // reconstructBlock performs the (possibly reduced) inverse DCT of the
 // dequantized coefficients b, whose non-zero positions are in mask, and
 // stores the block to the image. It leaves b all zero, except at scale 1/8,
@@ -1096,6 +1081,7 @@ func init() {
 		}
 		coefCount[shift] = n
 	}
+	initNeededZig()
 }
 
 func (c *coefBuf) allocated() bool { return c.c16 != nil || c.c32 != nil }
