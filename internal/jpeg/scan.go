@@ -197,7 +197,12 @@ func (d *decoder) processSOS(n int) error {
 	}
 
 	d.resetBits()
-	err := d.decodeScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
+	var err error
+	if d.progressive && zigStart > 0 {
+		err = d.decodeACScan(scan[0], mxx, myy, zigStart, zigEnd, ah, al)
+	} else {
+		err = d.decodeScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
+	}
 	if err != nil && d.overrun() {
 		// The scan's data ran out, and decoding the padding went wrong:
 		// report the real problem.
@@ -300,6 +305,18 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 							mask = zigToNatural(zm)
 						}
 						d.reconstructBlock(b, mask, bx, by, int(compIndex))
+					} else if zigEnd == 0 {
+						// A DC scan.
+						cb := &d.progCoeffs[compIndex]
+						done, err := d.decodeDC(cb, by*mxx*hi+bx, dcH, &dc[compIndex], ah, al)
+						if err != nil {
+							return err
+						}
+						if !done {
+							if err := d.decodeProgressiveBlock(scan[i], bx, by, mxx, zigStart, zigEnd, ah, al, &dc); err != nil {
+								return err
+							}
+						}
 					} else if err := d.decodeProgressiveBlock(scan[i], bx, by, mxx, zigStart, zigEnd, ah, al, &dc); err != nil {
 						return err
 					}

@@ -1,0 +1,109 @@
+package jpeg
+
+// decodeACScan decodes a progressive scan of the AC band [zigStart,
+// zigEnd] (zigStart > 0) of one component, as decodeScan does, but going
+// through the component's blocks directly, left to right and top to
+// bottom, and calling decodeFirst or refine only for the blocks that
+// need it: in a first scan, a block in an end-of-band run has nothing,
+// and in a refinement, one without non-zero coefficients in the band
+// only counts down the run.
+func (d *decoder) decodeACScan(sc scanComp, mxx, myy int, zigStart, zigEnd int32, ah, al uint32) error {
+	compIndex := sc.compIndex
+	c := &d.comp[compIndex]
+	hi, vi := c.h, c.v
+	acH := &d.huff[acTable][sc.ta]
+	dcH := &d.huff[dcTable][sc.td]
+	cb := &d.progCoeffs[compIndex]
+	slot := &coefSlots[d.shift]
+	stride := mxx * hi
+	// The blocks with data: those inside the image at the pixel level (see
+	// decodeScan). They are the MCUs that restart intervals count.
+	nbx := min(stride, (d.width+7)/8)
+	nby := min(myy*vi, (d.height+7)/8)
+	nMCU := nbx * nby
+	if hi*vi > 1 && d.ri > 0 {
+		d.blockRestarts = true
+	}
+	band := ^uint64(0) >> (63 - uint(zigEnd)) &^ (1<<uint(zigStart) - 1)
+	delta := int32(1) << al
+	var dc [maxComponents]int32 // unused: an AC scan has no DC
+	mcu, expectedRST := 0, uint8(rst0Marker)
+	reported := 0 // rows of MCUs reported final while streaming
+	for by := 0; by < nby; by++ {
+		for bx := 0; bx < nbx; bx++ {
+			bi := by*stride + bx
+			switch {
+			case d.eobRun > 0 && (ah == 0 || cb.nz[bi]&band == 0):
+				// Nothing in the band, and nothing to refine.
+				d.eobRun--
+			case cb.c32 == nil:
+				lo, end := bi*cb.n, bi*cb.n+cb.n
+				cs := cb.c16[lo:end:end]
+				var err error
+				if ah != 0 {
+					err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, delta, &d.patches)
+				} else {
+					err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+				}
+				if d.patches.n > 0 {
+					// A value didn't fit in int16: switch to int32.
+					cb.widen()
+					d.patches.apply(cb.c32[lo:end:end])
+				}
+				if err != nil {
+					return err
+				}
+			default:
+				lo, end := bi*cb.n, bi*cb.n+cb.n
+				cs := cb.c32[lo:end:end]
+				var err error
+				if ah != 0 {
+					err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, delta, &d.patches)
+				} else {
+					err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if d.overrun() {
+				return d.bits.err
+			}
+			if d.ri > 0 {
+				mcu++
+				if mcu%d.ri == 0 && mcu < nMCU {
+					if err := d.processRST(&expectedRST, &dc); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if d.streaming && (by+1)%vi == 0 {
+			if err := d.streamRows(reported, (by+1)/vi); err != nil {
+				return err
+			}
+			reported = (by + 1) / vi
+		}
+	}
+	if d.streaming {
+		if err := d.streamRows(reported, myy); err != nil {
+			return err
+		}
+		d.progDone = true
+	}
+	d.streaming = false
+	return nil
+}
+
+// streamRows reconstructs the rows of MCUs [my0, my1) of a progressive
+// image whose coefficients are complete, and reports them final.
+func (d *decoder) streamRows(my0, my1 int) error {
+	rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
+	for my := my0; my < my1; my++ {
+		d.reconstructRows(my, my+1)
+		if err := d.reportRows(min((my+1)*rowH, d.streamImg.Bounds().Max.Y)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
