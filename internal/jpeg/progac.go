@@ -89,21 +89,8 @@ func (d *decoder) decodeACScan(sc scanComp, mxx, myy int, zigStart, zigEnd int32
 		if err := d.streamRows(reported, myy); err != nil {
 			return err
 		}
-		d.progDone = true
+		d.progDone = d.streaming
 	}
 	d.streaming = false
-	return nil
-}
-
-// streamRows reconstructs the rows of MCUs [my0, my1) of a progressive
-// image whose coefficients are complete, and reports them final.
-func (d *decoder) streamRows(my0, my1 int) error {
-	rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
-	for my := my0; my < my1; my++ {
-		d.reconstructRows(my, my+1)
-		if err := d.reportRows(min((my+1)*rowH, d.streamImg.Bounds().Max.Y)); err != nil {
-			return err
-		}
-	}
 	return nil
 }

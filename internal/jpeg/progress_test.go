@@ -244,20 +244,26 @@ func TestProgressStale(t *testing.T) {
 }
 
 // TestProgressAbort checks that an error from Rows stops the decode and
-// is returned.
+// is returned, for a sequential and a progressive image (whose rows are
+// reported by another goroutine).
 func TestProgressAbort(t *testing.T) {
-	stop := errors.New("stop")
-	calls := 0
-	_, err := DecodeProgress(bytes.NewReader(stdJPEG(t)), 2, &Progress{
-		Rows: func(n int) error {
-			calls++
-			if calls == 2 {
-				return stop
-			}
-			return nil
-		},
+	prog := encodeTestJPEG(testImage(64, 128, 7), encOptions{
+		comps: []encComp{{id: 1, h: 2, v: 2}, {id: 2, h: 1, v: 1}, {id: 3, h: 1, v: 1}}, quality: 90, progressive: true,
 	})
-	if !errors.Is(err, stop) || calls != 2 {
-		t.Errorf("got %v after %d calls, want %v after 2", err, calls, stop)
+	for name, data := range map[string][]byte{"sequential": stdJPEG(t), "progressive": prog} {
+		stop := errors.New("stop")
+		calls := 0
+		_, err := DecodeProgress(bytes.NewReader(data), 2, &Progress{
+			Rows: func(n int) error {
+				calls++
+				if calls == 2 {
+					return stop
+				}
+				return nil
+			},
+		})
+		if !errors.Is(err, stop) || calls != 2 {
+			t.Errorf("%s: got %v after %d calls, want %v after 2", name, err, calls, stop)
+		}
 	}
 }

@@ -1,5 +1,10 @@
 package jpeg
 
+import (
+	"errors"
+	"sync/atomic"
+)
+
 // Progressive images are reconstructed from their coefficients once these
 // are complete. When a scan is the one that completes them (for the scale
 // decoded: at 1/8, the last DC scan), that scan reconstructs every row of
@@ -69,17 +74,16 @@ func (d *decoder) mcuRows() int {
 }
 
 // reconstructRows reconstructs the rows of MCUs [my0, my1) of every
-// component of a progressive image from its coefficients.
-func (d *decoder) reconstructRows(my0, my1 int) {
+// component of a progressive image from its coefficients coefs, with b
+// (all zero) as scratch.
+func (d *decoder) reconstructRows(coefs *[maxComponents]coefBuf, b *block, my0, my1 int) {
 	// The h0, mxx, by and bx variables have the same meaning as in the
 	// processSOS method.
 	h0 := d.comp[0].h
 	mxx := (d.width + 8*h0 - 1) / (8 * h0)
-	b := &d.blk
-	*b = block{}
 	slot := &coefSlots[d.shift]
 	for i := 0; i < d.nComp; i++ {
-		cb := &d.progCoeffs[i]
+		cb := &coefs[i]
 		if !cb.allocated() {
 			continue
 		}
@@ -95,4 +99,91 @@ func (d *decoder) reconstructRows(my0, my1 int) {
 			}
 		}
 	}
+}
+
+// reconWorker reconstructs, in a goroutine of its own, the rows of MCUs
+// of a progressive image that the scan completing its coefficients has
+// passed, and reports them final, while the decoder goes on with the
+// scan (streamRows hands them over, finishRecon waits for the end).
+type reconWorker struct {
+	rows   chan [2]int // rows of MCUs [my0, my1) to reconstruct
+	done   chan struct{}
+	coefs  [maxComponents]coefBuf // the decoder's buffers when it started
+	failed atomic.Bool            // err is set (readable once done is closed)
+	err    error
+}
+
+// errReconFailed stops a scan whose reconWorker failed; finishRecon
+// replaces it by the worker's error.
+var errReconFailed = errors.New("jpeg: reconstruction failed")
+
+// startRecon starts d.recon for the scan that completes the coefficients.
+func (d *decoder) startRecon() {
+	w := &reconWorker{rows: make(chan [2]int, 16), done: make(chan struct{}), coefs: d.progCoeffs}
+	d.recon = w
+	go w.run(d)
+}
+
+func (w *reconWorker) run(d *decoder) {
+	defer close(w.done)
+	defer func() {
+		if p := recover(); p != nil {
+			w.err = internalError(p)
+			w.failed.Store(true)
+			for range w.rows {
+			}
+		}
+	}()
+	var b block
+	rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
+	maxY := d.streamImg.Bounds().Max.Y
+	for r := range w.rows {
+		for my := r[0]; my < r[1] && !w.failed.Load(); my++ {
+			d.reconstructRows(&w.coefs, &b, my, my+1)
+			if err := d.reportRows(min((my+1)*rowH, maxY)); err != nil {
+				w.err = err
+				w.failed.Store(true)
+			}
+		}
+	}
+}
+
+// streamRows hands the rows of MCUs [my0, my1) of a progressive image,
+// final in every component, to d.recon. Should a corrupt stream have
+// switched a component's coefficients to int32 storage during the scan
+// (which the worker doesn't see), it stops streaming instead: the rows
+// are stale, and the image is reconstructed at the end.
+func (d *decoder) streamRows(my0, my1 int) error {
+	w := d.recon
+	if w.failed.Load() {
+		return errReconFailed
+	}
+	if !d.streaming || my0 >= my1 {
+		return nil
+	}
+	for i := range w.coefs {
+		if w.coefs[i].c16 != nil && d.progCoeffs[i].c16 == nil {
+			d.streaming = false
+			d.stale()
+			return nil
+		}
+	}
+	w.rows <- [2]int{my0, my1}
+	return nil
+}
+
+// finishRecon waits for d.recon to finish the rows handed to it, and
+// returns the scan's error err, or the worker's.
+func (d *decoder) finishRecon(err error) error {
+	w := d.recon
+	d.recon = nil
+	close(w.rows)
+	<-w.done
+	if w.err != nil && (err == nil || err == errReconFailed) {
+		err = w.err
+	}
+	if w.err != nil {
+		d.progDone = false
+	}
+	return err
 }

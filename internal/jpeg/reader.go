@@ -202,6 +202,7 @@ type decoder struct {
 	pendingSet  bool
 	scanChanges bool
 	progDone    bool
+	recon       *reconWorker // reconstructs while streaming a progressive image
 }
 
 // fill fills up the d.bytes.buf buffer from the underlying io.Reader. It
@@ -638,7 +639,7 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 
 	if d.progressive {
 		if !d.progDone {
-			d.reconstructRows(0, d.mcuRows())
+			d.reconstructRows(&d.progCoeffs, &d.blk, 0, d.mcuRows())
 		}
 		// The coefficients are no longer needed.
 		d.progCoeffs = [maxComponents]coefBuf{}
@@ -811,10 +812,11 @@ type Progress struct {
 	// several scans, progressive ones that lack coefficients, RGB, CMYK
 	// and YCCK ones.
 	Start func(img image.Image)
-	// Rows is called after Start, from the decoding goroutine, every time
-	// rows [0, n) of img (and the chroma samples they use) are final; n
-	// grows up to img's height. A non-nil error stops the decode, which
-	// then returns it.
+	// Rows is called after Start, from the decoding goroutine (for a
+	// progressive image, from one that the decoder starts and waits for;
+	// never concurrently), every time rows [0, n) of img (and the chroma
+	// samples they use) are final; n grows up to img's height. A non-nil
+	// error stops the decode, which then returns it.
 	Rows func(n int) error
 	// Stale is called if rows reported final change afterwards (a corrupt
 	// file with another scan, or, for a progressive image, another scan

@@ -197,11 +197,17 @@ func (d *decoder) processSOS(n int) error {
 	}
 
 	d.resetBits()
+	if d.streaming && d.progressive {
+		d.startRecon()
+	}
 	var err error
 	if d.progressive && zigStart > 0 {
 		err = d.decodeACScan(scan[0], mxx, myy, zigStart, zigEnd, ah, al)
 	} else {
 		err = d.decodeScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
+	}
+	if d.recon != nil {
+		err = d.finishRecon(err)
 	}
 	if err != nil && d.overrun() {
 		// The scan's data ran out, and decoding the padding went wrong:
@@ -339,12 +345,13 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 				}
 			}
 		} // for mx
-		if d.streaming {
-			if d.progressive {
-				// The scan completes the coefficients: this row of MCUs is
-				// final in every component.
-				d.reconstructRows(my, my+1)
+		if d.streaming && d.progressive {
+			// The scan completes the coefficients: this row of MCUs is
+			// final in every component.
+			if err := d.streamRows(my, my+1); err != nil {
+				return err
 			}
+		} else if d.streaming {
 			// Every block of this row of MCUs is reconstructed.
 			rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
 			if err := d.reportRows(min((my+1)*rowH, d.streamImg.Bounds().Max.Y)); err != nil {
