@@ -201,9 +201,12 @@ func (d *decoder) processSOS(n int) error {
 		d.startRecon()
 	}
 	var err error
-	if d.progressive && zigStart > 0 {
+	switch {
+	case d.progressive && zigStart > 0:
 		err = d.decodeACScan(scan[0], mxx, myy, zigStart, zigEnd, ah, al)
-	} else {
+	case d.progressive && nComp > 1:
+		err = d.decodeDCScan(scan[:nComp], mxx, myy, ah, al)
+	default:
 		err = d.decodeScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
 	}
 	if d.recon != nil {
@@ -845,7 +848,9 @@ func refine[T coef](d *decoder, b []T, slot *[blockSize]int8, nz *uint64, h *huf
 			if zeros != 0 {
 				stop = uint(bits.TrailingZeros64(zeros))
 			}
-			acc, n = refineBits(d, b, slot, mask&(1<<stop-1)&^(1<<zig-1), delta, acc, n, p)
+			if m := mask & (1<<stop - 1) &^ (1<<zig - 1); m != 0 {
+				acc, n = refineBits(d, b, slot, m, delta, acc, n, p)
+			}
 			zig = stop
 			if zig > uint(zigEnd) {
 				d.bits.acc, d.bits.n = acc, n
@@ -862,7 +867,9 @@ func refine[T coef](d *decoder, b []T, slot *[blockSize]int8, nz *uint64, h *huf
 		d.eobRun--
 		// Refine the remaining non-zero coefficients (refineNonZeroes
 		// with nz = -1).
-		acc, n = refineBits(d, b, slot, mask&end&^(1<<zig-1), delta, acc, n, p)
+		if m := mask & end &^ (1<<zig - 1); m != 0 {
+			acc, n = refineBits(d, b, slot, m, delta, acc, n, p)
+		}
 	}
 	*nz = mask
 	d.bits.acc, d.bits.n = acc, n
@@ -879,22 +886,24 @@ func refineBits[T coef](d *decoder, b []T, slot *[blockSize]int8, m uint64, delt
 		if n == 0 {
 			acc, n = d.fillBits(acc, n)
 		}
-		bit := acc >> 63
+		bit := int32(acc >> 63)
 		acc <<= 1
 		n--
-		if bit == 0 {
-			continue
-		}
 		u := unzig[zig&63]
 		s := slot[u&63]
 		if s < 0 {
 			// Not stored: only whether it is zero matters.
 			continue
 		}
-		if c := int32(b[s]); c >= 0 {
-			setCoef(b, slot, u, c+delta, p)
+		// Add delta to the magnitude if the bit is 1, without a branch on
+		// the bit (which is as good as random).
+		c := int32(b[s])
+		sign := c >> 31
+		c += (delta&-bit ^ sign) - sign
+		if t := T(c); int32(t) == c {
+			b[s] = t
 		} else {
-			setCoef(b, slot, u, c-delta, p)
+			setCoef(b, slot, u, c, p)
 		}
 	}
 	return acc, n
