@@ -77,37 +77,8 @@ func checkProgress(t *testing.T, name string, data []byte, denom int) *progressR
 	t.Helper()
 	want, wantErr := DecodeScaled(bytes.NewReader(data), denom)
 	run := decodeWithProgress(data, denom)
-	if run.bad != nil {
-		t.Fatalf("%s 1/%d: %v", name, denom, run.bad)
-	}
-	if fmt.Sprint(run.err) != fmt.Sprint(wantErr) {
-		t.Fatalf("%s 1/%d: error %v, want %v", name, denom, run.err, wantErr)
-	}
-	if wantErr != nil {
-		return run
-	}
-	if err := sameImage(run.img, want); err != nil {
+	if err := sameProgress(run, want, wantErr); err != nil {
 		t.Fatalf("%s 1/%d: %v", name, denom, err)
-	}
-	if run.started == nil {
-		if run.calls > 0 || run.stale {
-			t.Fatalf("%s 1/%d: Rows or Stale without Start", name, denom)
-		}
-		return run
-	}
-	if run.stale {
-		return run
-	}
-	if run.img != run.started {
-		t.Fatalf("%s 1/%d: result is not the started image, and no Stale", name, denom)
-	}
-	if len(run.rows) != run.img.Bounds().Dy() {
-		t.Fatalf("%s 1/%d: %d rows reported final, height %d", name, denom, len(run.rows), run.img.Bounds().Dy())
-	}
-	for y, r := range run.rows {
-		if !bytes.Equal(r, rowBytes(run.img, y)) {
-			t.Fatalf("%s 1/%d: row %d changed after it was reported final", name, denom, y)
-		}
 	}
 	return run
 }
