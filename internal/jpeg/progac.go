@@ -14,7 +14,6 @@ func (d *decoder) decodeACScan(sc scanComp, mxx, myy int, zigStart, zigEnd int32
 	acH := &d.huff[acTable][sc.ta]
 	dcH := &d.huff[dcTable][sc.td]
 	cb := &d.progCoeffs[compIndex]
-	slot := &coefSlots[d.shift]
 	stride := mxx * hi
 	// The blocks with data: those inside the image at the pixel level (see
 	// decodeScan). They are the MCUs that restart intervals count.
@@ -25,49 +24,17 @@ func (d *decoder) decodeACScan(sc scanComp, mxx, myy int, zigStart, zigEnd int32
 		d.blockRestarts = true
 	}
 	band := ^uint64(0) >> (63 - uint(zigEnd)) &^ (1<<uint(zigStart) - 1)
-	delta := int32(1) << al
 	var dc [maxComponents]int32 // unused: an AC scan has no DC
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	reported := 0 // rows of MCUs reported final while streaming
 	for by := 0; by < nby; by++ {
 		for bx := 0; bx < nbx; bx++ {
 			bi := by*stride + bx
-			switch {
-			case d.eobRun > 0 && (ah == 0 || cb.nz[bi]&band == 0):
+			if d.eobRun > 0 && (ah == 0 || cb.nz[bi]&band == 0) {
 				// Nothing in the band, and nothing to refine.
 				d.eobRun--
-			case cb.c32 == nil:
-				lo, end := bi*cb.n, bi*cb.n+cb.n
-				cs := cb.c16[lo:end:end]
-				var err error
-				if ah != 0 {
-					err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, delta, &d.patches)
-				} else {
-					err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
-				}
-				if d.patches.n > 0 {
-					// A value didn't fit in int16: switch to int32.
-					cb.widen()
-					d.patches.apply(cb.c32[lo:end:end])
-				}
-				if err != nil {
-					return err
-				}
-			default:
-				lo, end := bi*cb.n, bi*cb.n+cb.n
-				cs := cb.c32[lo:end:end]
-				var err error
-				if ah != 0 {
-					err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, delta, &d.patches)
-				} else {
-					err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
-				}
-				if err != nil {
-					return err
-				}
-			}
-			if d.overrun() {
-				return d.bits.err
+			} else if err := d.decodeCoefs(cb, bi, dcH, acH, &dc[compIndex], zigStart, zigEnd, ah, al); err != nil {
+				return err
 			}
 			if d.ri > 0 {
 				mcu++

@@ -1,71 +1,5 @@
 package jpeg
 
-// decodeDC decodes the DC coefficient of the block bi of a component in a
-// progressive DC scan (a first scan if ah is 0, else a refinement with
-// low bit al), as decodeProgressiveBlock does, with the bit reader in
-// local variables and the Huffman code decoded by one look-up. It reports
-// false, having consumed nothing, when it can't (int32 storage, a code
-// longer than lutBits, an over-subscribed table, a refinement bit that
-// int16 can't hold): decodeProgressiveBlock does it then.
-func (d *decoder) decodeDC(cb *coefBuf, bi int, dcH *huffman, pred *int32, ah, al uint32) (bool, error) {
-	if cb.c16 == nil || al > 13 {
-		return false, nil
-	}
-	c := &cb.c16[bi*cb.n]
-	acc, n := d.bits.acc, d.bits.n
-	if ah != 0 {
-		if n == 0 {
-			acc, n = d.fillBits(acc, n)
-		}
-		if acc>>63 != 0 {
-			*c |= 1 << al
-		}
-		acc <<= 1
-		n--
-	} else {
-		if n < 32 {
-			acc, n = d.fillBits(acc, n)
-		}
-		e := dcH.lut[acc>>(64-lutBits)]
-		if e == 0 || dcH.compat {
-			d.bits.acc, d.bits.n = acc, n
-			return false, nil
-		}
-		// The code takes at most lutBits of the 32 or more bits in acc,
-		// and its extra bits at most 16.
-		s := uint(e >> 8)
-		l := uint(e & 0xff)
-		acc <<= l
-		n -= l
-		if s != 0 {
-			if s > 16 {
-				d.bits.acc, d.bits.n = acc, n
-				return true, unsupportedError("excessive DC component")
-			}
-			v := int32(acc >> (64 - s))
-			acc <<= s
-			n -= s
-			if v < 1<<(s-1) {
-				v += -1<<s + 1
-			}
-			*pred += v
-		}
-		v := *pred << al
-		if int32(int16(v)) != v {
-			// Doesn't fit in int16: switch to int32.
-			cb.widen()
-			cb.c32[bi*cb.n] = v
-		} else {
-			*c = int16(v)
-		}
-	}
-	d.bits.acc, d.bits.n = acc, n
-	if d.overrun() {
-		return true, d.bits.err
-	}
-	return true, nil
-}
-
 // dcOverflow is a DC coefficient of a progressive first DC scan that
 // doesn't fit in int16 storage (only a corrupt stream has one).
 type dcOverflow struct {
@@ -75,11 +9,13 @@ type dcOverflow struct {
 }
 
 // decodeDCScan decodes an interleaved progressive DC scan, as decodeScan
-// does, with the bit reader in local variables for the whole scan and
-// the blocks of every MCU addressed directly. It falls back to decodeScan
-// for what decodeDC can't do (see there), except for DC values that
-// don't fit in int16, which it stores saturated and patches, after
-// switching the component to int32, at the end of the scan.
+// does, with the bit reader in local variables for the whole scan (and
+// the DC code decoded in line, as decodeBlock does) and the blocks of
+// every MCU addressed directly. It falls back to decodeScan
+// for int32 storage, over-subscribed tables and refinement bits that
+// int16 can't hold; DC values that don't fit in int16 it stores saturated
+// and patches, after switching the component to int32, at the end of the
+// scan.
 func (d *decoder) decodeDCScan(scan []scanComp, mxx, myy int, ah, al uint32) error {
 	type dcComp struct {
 		c16    []int16

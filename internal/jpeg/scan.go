@@ -314,18 +314,6 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 							mask = zigToNatural(zm)
 						}
 						d.reconstructBlock(b, mask, bx, by, int(compIndex))
-					} else if zigEnd == 0 {
-						// A DC scan.
-						cb := &d.progCoeffs[compIndex]
-						done, err := d.decodeDC(cb, by*mxx*hi+bx, dcH, &dc[compIndex], ah, al)
-						if err != nil {
-							return err
-						}
-						if !done {
-							if err := d.decodeProgressiveBlock(scan[i], bx, by, mxx, zigStart, zigEnd, ah, al, &dc); err != nil {
-								return err
-							}
-						}
 					} else if err := d.decodeProgressiveBlock(scan[i], bx, by, mxx, zigStart, zigEnd, ah, al, &dc); err != nil {
 						return err
 					}
@@ -393,15 +381,15 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	dcH := &d.huff[dcTable][sc.td]
 	acH := &d.huff[acTable][sc.ta]
 
-	// At this point, we could call reconstructBlock to dequantize and
-	// perform the inverse DCT, to save early stages of a progressive image
-	// to the *image.YCbCr buffers (the whole point of progressive
-	// encoding), but the decoder does not return until the entire image is
-	// decoded, so we only update the coefficients here. reconstructBlock is
-	// called on each accumulated block by the reconstructProgressiveImage
-	// method after all of the SOS markers are processed.
-	cb := &d.progCoeffs[compIndex]
-	bi := by*mxx*hi + bx
+	// The coefficients are only updated here: the image is reconstructed
+	// from them once they are complete (see progstream.go).
+	return d.decodeCoefs(&d.progCoeffs[compIndex], by*mxx*hi+bx, dcH, acH, &dc[compIndex], zigStart, zigEnd, ah, al)
+}
+
+// decodeCoefs updates the stored coefficients of the block bi of cb with
+// one progressive scan's data for it: a first scan of the band [zigStart,
+// zigEnd] if ah is 0, else a refinement, with low bit al.
+func (d *decoder) decodeCoefs(cb *coefBuf, bi int, dcH, acH *huffman, dcPred *int32, zigStart, zigEnd int32, ah, al uint32) error {
 	var err error
 	slot := &coefSlots[d.shift]
 	lo, end := bi*cb.n, bi*cb.n+cb.n
@@ -410,7 +398,7 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 		if ah != 0 {
 			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, dcPred, zigStart, zigEnd, al, &d.patches)
 		}
 		if d.patches.n > 0 {
 			// A value didn't fit in int16: switch to int32.
@@ -422,7 +410,7 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 		if ah != 0 {
 			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, dcPred, zigStart, zigEnd, al, &d.patches)
 		}
 	}
 	if err != nil {
