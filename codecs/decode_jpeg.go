@@ -12,8 +12,9 @@ import (
 // JPEGProgress's type lives in an internal package, so that code outside
 // the module can only leave it nil, and the test hook is unexported.
 type internalOptions struct {
-	// JPEGProgress, when not nil, receives the rows of a sequential JPEG
-	// as they are decoded (internal/codecstream streams decodes with it).
+	// JPEGProgress, when not nil, receives the rows of a JPEG as they are
+	// decoded: a sequential one's, or a progressive one's during its last
+	// scan (internal/codecstream streams decodes with it).
 	JPEGProgress *jpeg.Progress
 	// PNGProgress, when not nil, receives the rows of a non-interlaced
 	// 8-bit or palette PNG as they are decoded (decode_png.go), with the

@@ -10,8 +10,9 @@ import (
 
 // streamable reports whether the source may be rendered while it is
 // decoded: a JPEG or PNG, which codecstream.Decode hands over row by row
-// when it is a sequential JPEG or a non-interlaced 8-bit PNG (the others
-// come back whole, and are rendered after).
+// when it is a sequential JPEG, a progressive one during its last scan,
+// or a non-interlaced 8-bit PNG (the others come back whole, and are
+// rendered after).
 func (j *job) streamable() bool {
 	f := j.plan.Source.Format
 	return (f == codecs.JPEG || f == codecs.PNG) && !j.o.test.streamOff()

@@ -40,13 +40,15 @@ type Stream struct {
 // Decode is codecs.Decode in a goroutine of its own, returning as soon as
 // the image is allocated when its rows are decoded in order: for a
 // sequential (baseline or extended) Y'CbCr or grayscale JPEG coded in one
-// scan, the usual camera and encoder output, and for a non-interlaced PNG
-// of 8 bits or fewer per sample. Stream.Partial then reports
+// scan, the usual camera and encoder output, at once; for a progressive
+// one, when its last scan (the one that completes the coefficients, see
+// jpeg.Progress) begins; and for a non-interlaced PNG of 8 bits or fewer
+// per sample. Stream.Partial then reports
 // true, Stream.Image is the image being filled and Stream.Rows waits for
 // its rows, so that the caller can process the top of the image while the
 // bottom is decoded; info is the header's (codecs.Probe's, which is
 // codecs.Decode's for a JPEG or PNG), and the errors of the decode come from
-// Stream.Wait and Stream.Rows. For every other input (progressive JPEGs,
+// Stream.Wait and Stream.Rows. For every other input (other JPEGs,
 // 16-bit or interlaced PNGs, other formats) Decode returns when the decode has finished, with
 // codecs.Decode's info and error.
 //

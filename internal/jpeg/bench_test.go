@@ -56,3 +56,23 @@ func benchmarkDecode(b *testing.B, data []byte) {
 		})
 	}
 }
+
+// BenchmarkDecodeProgress420 is BenchmarkDecodeScaled420 through
+// DecodeProgress, as codecstream decodes: the progressive photo's last
+// scan reconstructs and reports its rows (to a receiver that does
+// nothing) in a goroutine of the decoder's.
+func BenchmarkDecodeProgress420(b *testing.B) {
+	data := benchPhoto(b, "photo12_immich_420.jpg")
+	for _, denom := range []int{1, 2, 4, 8} {
+		b.Run(fmt.Sprintf("denom=%d", denom), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			p := &Progress{Rows: func(int) error { return nil }}
+			for b.Loop() {
+				if _, err := DecodeProgress(bytes.NewReader(data), denom, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -23,8 +23,9 @@ func stdDecode(data []byte) (m image.Image, err error) {
 
 // FuzzDecodeScaled checks that DecodeScaled never panics (a recovered
 // panic counts), that all scales succeed or fail alike with the right
-// sizes, and that at scale 1 the result is image/jpeg's whenever image/jpeg
-// succeeds. The one deliberate difference is restart intervals in
+// sizes, that DecodeProgress gives the same results with rows final when
+// reported (unless Stale), and that at scale 1 the result is image/jpeg's
+// whenever image/jpeg succeeds. The one deliberate difference is restart intervals in
 // non-interleaved scans of multi-block components (see decodeScan), where
 // image/jpeg is wrong; such inputs are not compared.
 func FuzzDecodeScaled(f *testing.F) {
@@ -61,6 +62,9 @@ func FuzzDecodeScaled(f *testing.F) {
 			if i == 0 {
 				dec1 = d
 			}
+			if err := sameProgress(decodeWithProgress(data, denom), imgs[i], errs[i]); err != nil {
+				t.Fatalf("1/%d with progress: %v", denom, err)
+			}
 			if (errs[i] == nil) != (errs[0] == nil) {
 				t.Fatalf("1/%d: error %v, but at 1/1: %v", denom, errs[i], errs[0])
 			}
@@ -87,4 +91,37 @@ func FuzzDecodeScaled(f *testing.F) {
 			t.Fatalf("differs from image/jpeg: %v", err)
 		}
 	})
+}
+
+// sameProgress checks a progress decode against DecodeScaled's result:
+// same error, same image, rows reported final in order and unchanged at
+// the end unless Stale was called (checkProgress, for the fuzzer).
+func sameProgress(run *progressRun, want image.Image, wantErr error) error {
+	if run.bad != nil {
+		return run.bad
+	}
+	if fmt.Sprint(run.err) != fmt.Sprint(wantErr) {
+		return fmt.Errorf("error %v, want %v", run.err, wantErr)
+	}
+	if wantErr != nil {
+		return nil
+	}
+	if err := sameImage(run.img, want); err != nil {
+		return err
+	}
+	if run.started == nil || run.stale {
+		return nil
+	}
+	if run.img != run.started {
+		return fmt.Errorf("result is not the started image, and no Stale")
+	}
+	if len(run.rows) != run.img.Bounds().Dy() {
+		return fmt.Errorf("%d rows reported final, height %d", len(run.rows), run.img.Bounds().Dy())
+	}
+	for y, r := range run.rows {
+		if !bytes.Equal(r, rowBytes(run.img, y)) {
+			return fmt.Errorf("row %d changed after it was reported final", y)
+		}
+	}
+	return nil
 }

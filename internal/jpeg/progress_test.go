@@ -77,45 +77,17 @@ func checkProgress(t *testing.T, name string, data []byte, denom int) *progressR
 	t.Helper()
 	want, wantErr := DecodeScaled(bytes.NewReader(data), denom)
 	run := decodeWithProgress(data, denom)
-	if run.bad != nil {
-		t.Fatalf("%s 1/%d: %v", name, denom, run.bad)
-	}
-	if fmt.Sprint(run.err) != fmt.Sprint(wantErr) {
-		t.Fatalf("%s 1/%d: error %v, want %v", name, denom, run.err, wantErr)
-	}
-	if wantErr != nil {
-		return run
-	}
-	if err := sameImage(run.img, want); err != nil {
+	if err := sameProgress(run, want, wantErr); err != nil {
 		t.Fatalf("%s 1/%d: %v", name, denom, err)
-	}
-	if run.started == nil {
-		if run.calls > 0 || run.stale {
-			t.Fatalf("%s 1/%d: Rows or Stale without Start", name, denom)
-		}
-		return run
-	}
-	if run.stale {
-		return run
-	}
-	if run.img != run.started {
-		t.Fatalf("%s 1/%d: result is not the started image, and no Stale", name, denom)
-	}
-	if len(run.rows) != run.img.Bounds().Dy() {
-		t.Fatalf("%s 1/%d: %d rows reported final, height %d", name, denom, len(run.rows), run.img.Bounds().Dy())
-	}
-	for y, r := range run.rows {
-		if !bytes.Equal(r, rowBytes(run.img, y)) {
-			t.Fatalf("%s 1/%d: row %d changed after it was reported final", name, denom, y)
-		}
 	}
 	return run
 }
 
 // TestProgressGenerated checks DecodeProgress on the generated JPEGs at
-// every scale: same result as DecodeScaled; rows reported for the
-// sequential ones (all single-scan here), in order, and final when
-// reported; none for the progressive ones.
+// every scale: same result as DecodeScaled; rows reported, in order, and
+// final when reported, for every one: the sequential ones (all
+// single-scan here) during their scan, the progressive ones (Y'CbCr or
+// gray, with every coefficient) during the scan that completes them.
 func TestProgressGenerated(t *testing.T) {
 	for _, c := range generatedJPEGs(t) {
 		for _, denom := range []int{1, 2, 4, 8} {
@@ -123,10 +95,42 @@ func TestProgressGenerated(t *testing.T) {
 			if run.err != nil {
 				continue
 			}
-			seq := !bytes.Contains(c.data, []byte{0xff, sof2Marker})
-			if seq != (run.started != nil) || run.stale {
-				t.Errorf("%s 1/%d: sequential %v, started %v, stale %v", c.name, denom, seq, run.started != nil, run.stale)
+			if run.started == nil || run.stale {
+				t.Errorf("%s 1/%d: started %v, stale %v", c.name, denom, run.started != nil, run.stale)
 			}
+		}
+	}
+}
+
+// TestProgressProgressiveScans checks when a progressive image is
+// streamed: rows are reported from the scan that completes the
+// coefficients the scale uses (at 1/8, the DC ones); a scan after it that
+// carries such coefficients again makes them stale, one that carries only
+// unused ones (AC coefficients at 1/8) doesn't.
+func TestProgressProgressiveScans(t *testing.T) {
+	data := encodeTestJPEG(testImage(64, 48, 5), encOptions{
+		comps: []encComp{{id: 1, h: 2, v: 2}, {id: 2, h: 1, v: 1}, {id: 3, h: 1, v: 1}}, quality: 90, progressive: true,
+	})
+	// Repeat the last scan (AC of one component, to the last bit).
+	last := bytes.LastIndex(data, []byte{0xff, sosMarker})
+	eoi := len(data) - 2
+	again := append(append(bytes.Clone(data[:eoi]), data[last:eoi]...), 0xff, eoiMarker)
+	for _, denom := range []int{1, 2, 4, 8} {
+		run := checkProgress(t, "plain", data, denom)
+		if run.started == nil || run.stale || run.calls == 0 {
+			t.Errorf("plain 1/%d: started %v, stale %v, %d Rows calls", denom, run.started != nil, run.stale, run.calls)
+		}
+		run = checkProgress(t, "again", again, denom)
+		if wantStale := denom != 8; run.started == nil || run.stale != wantStale {
+			t.Errorf("again 1/%d: started %v, stale %v, want stale %v", denom, run.started != nil, run.stale, wantStale)
+		}
+	}
+	// Without its last scan, the image is never complete: no rows, the
+	// same image as DecodeScaled's.
+	cut := append(bytes.Clone(data[:last]), 0xff, eoiMarker)
+	for _, denom := range []int{1, 2, 4} {
+		if run := checkProgress(t, "cut", cut, denom); run.started != nil {
+			t.Errorf("cut 1/%d: started", denom)
 		}
 	}
 }
@@ -211,20 +215,26 @@ func TestProgressStale(t *testing.T) {
 }
 
 // TestProgressAbort checks that an error from Rows stops the decode and
-// is returned.
+// is returned, for a sequential and a progressive image (whose rows are
+// reported by another goroutine).
 func TestProgressAbort(t *testing.T) {
-	stop := errors.New("stop")
-	calls := 0
-	_, err := DecodeProgress(bytes.NewReader(stdJPEG(t)), 2, &Progress{
-		Rows: func(n int) error {
-			calls++
-			if calls == 2 {
-				return stop
-			}
-			return nil
-		},
+	prog := encodeTestJPEG(testImage(64, 128, 7), encOptions{
+		comps: []encComp{{id: 1, h: 2, v: 2}, {id: 2, h: 1, v: 1}, {id: 3, h: 1, v: 1}}, quality: 90, progressive: true,
 	})
-	if !errors.Is(err, stop) || calls != 2 {
-		t.Errorf("got %v after %d calls, want %v after 2", err, calls, stop)
+	for name, data := range map[string][]byte{"sequential": stdJPEG(t), "progressive": prog} {
+		stop := errors.New("stop")
+		calls := 0
+		_, err := DecodeProgress(bytes.NewReader(data), 2, &Progress{
+			Rows: func(n int) error {
+				calls++
+				if calls == 2 {
+					return stop
+				}
+				return nil
+			},
+		})
+		if !errors.Is(err, stop) || calls != 2 {
+			t.Errorf("%s: got %v after %d calls, want %v after 2", name, err, calls, stop)
+		}
 	}
 }

@@ -195,6 +195,17 @@ type decoder struct {
 	// verifier, when set, makes the decoder check the scans instead of
 	// decoding them (see Verify).
 	verifier *verifier
+	// pending[i] is the mask of the zig-zag positions of component i whose
+	// coefficients the reconstruction at d.shift uses and no scan has
+	// completed yet (see trackScan); pendingSet once it is initialized.
+	// scanChanges is set when the current scan carries coefficients that
+	// the reconstruction uses. progDone is set when the image has been
+	// reconstructed from complete coefficients while streaming.
+	pending     [maxComponents]uint64
+	pendingSet  bool
+	scanChanges bool
+	progDone    bool
+	recon       *reconWorker // reconstructs while streaming a progressive image
 }
 
 // fill fills up the d.bytes.buf buffer from the underlying io.Reader. It
@@ -633,9 +644,11 @@ func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 		return nil, d.verifyResult()
 	}
 	if d.progressive {
-		if err := d.reconstructProgressiveImage(); err != nil {
-			return nil, err
+		if !d.progDone {
+			d.reconstructRows(&d.progCoeffs, &d.blk, 0, d.mcuRows())
 		}
+		// The coefficients are no longer needed.
+		d.progCoeffs = [maxComponents]coefBuf{}
 	}
 	img, err := d.result()
 	if d.streamed && err == nil && img != d.streamImg {
@@ -791,30 +804,36 @@ func DecodeScaled(r io.Reader, denom int) (image.Image, error) {
 	return img, err
 }
 
-// Progress receives the rows of a sequential image as they are decoded
+// Progress receives the rows of an image as they are decoded
 // (DecodeProgress).
 type Progress struct {
-	// Start is called, at most once, when the first scan begins, if it is
-	// sequential, carries every component of a Y'CbCr or grayscale image
-	// (so that it fills the image top to bottom, one row of MCUs at a
-	// time) and the decode is to return img. It is not called otherwise:
-	// for progressive images, images coded in several scans, RGB, CMYK and
-	// YCCK ones.
+	// Start is called, at most once, for a Y'CbCr or grayscale image that
+	// the decode is to return as img, when the scan begins that fills it
+	// top to bottom, one row of MCUs at a time: for a sequential image,
+	// the first scan if it carries every component; for a progressive
+	// one, the scan that completes the coefficients used at the scale
+	// decoded (usually the last scan; at 1/8, the last DC scan), during
+	// which each row of MCUs is reconstructed once the scan has passed
+	// it. It is not called otherwise: for sequential images coded in
+	// several scans, progressive ones that lack coefficients, RGB, CMYK
+	// and YCCK ones.
 	Start func(img image.Image)
-	// Rows is called after Start, from the decoding goroutine, every time
-	// rows [0, n) of img (and the chroma samples they use) are final; n
-	// grows up to img's height. A non-nil error stops the decode, which
-	// then returns it.
+	// Rows is called after Start, from the decoding goroutine (for a
+	// progressive image, from one that the decoder starts and waits for;
+	// never concurrently), every time rows [0, n) of img (and the chroma
+	// samples they use) are final; n grows up to img's height. A non-nil
+	// error stops the decode, which then returns it.
 	Rows func(n int) error
 	// Stale is called if rows reported final change afterwards (a corrupt
-	// file with another scan) or the image returned is not img (a marker
+	// file with another scan, or, for a progressive image, another scan
+	// with coefficients the scale uses) or the image returned is not img (a marker
 	// after the scan changed the colour model). Whatever was computed from
 	// the rows must then be computed again from the returned image.
 	Stale func()
 }
 
-// DecodeProgress is DecodeScaled, reporting rows of sequential images as
-// they become final to p (which may be nil), so that a consumer running
+// DecodeProgress is DecodeScaled, reporting rows of images as they
+// become final (see Progress.Start) to p (which may be nil), so that a consumer running
 // in another goroutine can read them while the decode goes on. The result
 // is the same as DecodeScaled's.
 func DecodeProgress(r io.Reader, denom int, p *Progress) (image.Image, error) {

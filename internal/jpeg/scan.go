@@ -170,10 +170,15 @@ func (d *decoder) processSOS(n int) error {
 		d.makeImg(mxx, myy)
 	}
 	d.streaming = false
+	completes := d.progressive && d.trackScan(scan[:nComp], zigStart, zigEnd, al)
 	if d.streamed {
-		// Rows reported final may change.
-		d.stale()
-	} else if first && d.progress != nil && !d.progressive && nComp == d.nComp &&
+		// Rows reported final may change (for a progressive image: if the
+		// scan carries coefficients that the reconstruction uses).
+		if !d.progressive || d.scanChanges {
+			d.stale()
+			d.progDone = false
+		}
+	} else if d.progress != nil && (first && !d.progressive && nComp == d.nComp || completes) &&
 		(d.nComp == 1 || d.nComp == 3 && !d.isRGB()) {
 		d.streaming, d.streamed = true, true
 		if d.nComp == 1 {
@@ -195,7 +200,21 @@ func (d *decoder) processSOS(n int) error {
 	}
 
 	d.resetBits()
-	err := d.decodeScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
+	if d.streaming && d.progressive {
+		d.startRecon()
+	}
+	var err error
+	switch {
+	case d.progressive && zigStart > 0:
+		err = d.decodeACScan(scan[0], mxx, myy, zigStart, zigEnd, ah, al)
+	case d.progressive && nComp > 1:
+		err = d.decodeDCScan(scan[:nComp], mxx, myy, ah, al)
+	default:
+		err = d.decodeScan(scan[:nComp], mxx, myy, zigStart, zigEnd, ah, al)
+	}
+	if d.recon != nil {
+		err = d.finishRecon(err)
+	}
 	if err != nil && d.overrun() {
 		// The scan's data ran out, and decoding the padding went wrong:
 		// report the real problem.
@@ -320,7 +339,13 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 				}
 			}
 		} // for mx
-		if d.streaming {
+		if d.streaming && d.progressive {
+			// The scan completes the coefficients: this row of MCUs is
+			// final in every component.
+			if err := d.streamRows(my, my+1); err != nil {
+				return err
+			}
+		} else if d.streaming {
 			// Every block of this row of MCUs is reconstructed.
 			rowH := 8 * d.comp[0].v >> d.shift // v is 1 for grayscale
 			if err := d.reportRows(min((my+1)*rowH, d.streamImg.Bounds().Max.Y)); err != nil {
@@ -328,6 +353,9 @@ func (d *decoder) decodeScan(scan []scanComp, mxx, myy int, zigStart, zigEnd int
 			}
 		}
 	} // for my
+	if d.streaming && d.progressive {
+		d.progDone = true
+	}
 	d.streaming = false
 	return nil
 }
@@ -356,15 +384,15 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 	dcH := &d.huff[dcTable][sc.td]
 	acH := &d.huff[acTable][sc.ta]
 
-	// At this point, we could call reconstructBlock to dequantize and
-	// perform the inverse DCT, to save early stages of a progressive image
-	// to the *image.YCbCr buffers (the whole point of progressive
-	// encoding), but the decoder does not return until the entire image is
-	// decoded, so we only update the coefficients here. reconstructBlock is
-	// called on each accumulated block by the reconstructProgressiveImage
-	// method after all of the SOS markers are processed.
-	cb := &d.progCoeffs[compIndex]
-	bi := by*mxx*hi + bx
+	// The coefficients are only updated here: the image is reconstructed
+	// from them once they are complete (see progstream.go).
+	return d.decodeCoefs(&d.progCoeffs[compIndex], by*mxx*hi+bx, dcH, acH, &dc[compIndex], zigStart, zigEnd, ah, al)
+}
+
+// decodeCoefs updates the stored coefficients of the block bi of cb with
+// one progressive scan's data for it: a first scan of the band [zigStart,
+// zigEnd] if ah is 0, else a refinement, with low bit al.
+func (d *decoder) decodeCoefs(cb *coefBuf, bi int, dcH, acH *huffman, dcPred *int32, zigStart, zigEnd int32, ah, al uint32) error {
 	var err error
 	slot := &coefSlots[d.shift]
 	lo, end := bi*cb.n, bi*cb.n+cb.n
@@ -373,7 +401,7 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 		if ah != 0 {
 			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, dcPred, zigStart, zigEnd, al, &d.patches)
 		}
 		if d.patches.n > 0 {
 			// A value didn't fit in int16: switch to int32.
@@ -385,7 +413,7 @@ func (d *decoder) decodeProgressiveBlock(sc scanComp, bx, by, mxx int, zigStart,
 		if ah != 0 {
 			err = refine(d, cs, slot, &cb.nz[bi], acH, zigStart, zigEnd, 1<<al, &d.patches)
 		} else {
-			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, &dc[compIndex], zigStart, zigEnd, al, &d.patches)
+			err = decodeFirst(d, cs, slot, &cb.nz[bi], dcH, acH, dcPred, zigStart, zigEnd, al, &d.patches)
 		}
 	}
 	if err != nil {
@@ -811,7 +839,9 @@ func refine[T coef](d *decoder, b []T, slot *[blockSize]int8, nz *uint64, h *huf
 			if zeros != 0 {
 				stop = uint(bits.TrailingZeros64(zeros))
 			}
-			acc, n = refineBits(d, b, slot, mask&(1<<stop-1)&^(1<<zig-1), delta, acc, n, p)
+			if m := mask & (1<<stop - 1) &^ (1<<zig - 1); m != 0 {
+				acc, n = refineBits(d, b, slot, m, delta, acc, n, p)
+			}
 			zig = stop
 			if zig > uint(zigEnd) {
 				d.bits.acc, d.bits.n = acc, n
@@ -828,7 +858,9 @@ func refine[T coef](d *decoder, b []T, slot *[blockSize]int8, nz *uint64, h *huf
 		d.eobRun--
 		// Refine the remaining non-zero coefficients (refineNonZeroes
 		// with nz = -1).
-		acc, n = refineBits(d, b, slot, mask&end&^(1<<zig-1), delta, acc, n, p)
+		if m := mask & end &^ (1<<zig - 1); m != 0 {
+			acc, n = refineBits(d, b, slot, m, delta, acc, n, p)
+		}
 	}
 	*nz = mask
 	d.bits.acc, d.bits.n = acc, n
@@ -845,53 +877,27 @@ func refineBits[T coef](d *decoder, b []T, slot *[blockSize]int8, m uint64, delt
 		if n == 0 {
 			acc, n = d.fillBits(acc, n)
 		}
-		bit := acc >> 63
+		bit := int32(acc >> 63)
 		acc <<= 1
 		n--
-		if bit == 0 {
-			continue
-		}
 		u := unzig[zig&63]
 		s := slot[u&63]
 		if s < 0 {
 			// Not stored: only whether it is zero matters.
 			continue
 		}
-		if c := int32(b[s]); c >= 0 {
-			setCoef(b, slot, u, c+delta, p)
+		// Add delta to the magnitude if the bit is 1, without a branch on
+		// the bit (which is as good as random).
+		c := int32(b[s])
+		sign := c >> 31
+		c += (delta&-bit ^ sign) - sign
+		if t := T(c); int32(t) == c {
+			b[s] = t
 		} else {
-			setCoef(b, slot, u, c-delta, p)
+			setCoef(b, slot, u, c, p)
 		}
 	}
 	return acc, n
-}
-
-func (d *decoder) reconstructProgressiveImage() error {
-	// The h0, mxx, by and bx variables have the same meaning as in the
-	// processSOS method.
-	h0 := d.comp[0].h
-	mxx := (d.width + 8*h0 - 1) / (8 * h0)
-	b := &d.blk
-	*b = block{}
-	for i := 0; i < d.nComp; i++ {
-		cb := &d.progCoeffs[i]
-		if !cb.allocated() {
-			continue
-		}
-		qt := &d.quant[d.comp[i].tq]
-		v := 8 * d.comp[0].v / d.comp[i].v
-		h := 8 * d.comp[0].h / d.comp[i].h
-		stride := mxx * d.comp[i].h
-		for by := 0; by*v < d.height; by++ {
-			for bx := 0; bx*h < d.width; bx++ {
-				mask := cb.loadDequantized(by*stride+bx, b, qt, &coefSlots[d.shift])
-				d.reconstructBlock(b, mask, bx, by, i)
-			}
-		}
-		// The coefficients are no longer needed.
-		*cb = coefBuf{}
-	}
-	return nil
 }
 
 // reconstructBlock performs the (possibly reduced) inverse DCT of the
@@ -1099,6 +1105,7 @@ func init() {
 		}
 		coefCount[shift] = n
 	}
+	initNeededZig()
 }
 
 func (c *coefBuf) allocated() bool { return c.c16 != nil || c.c32 != nil }
