@@ -2,7 +2,6 @@ package avif_test
 
 import (
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/imgprep/imgprep/codecs"
@@ -55,22 +54,12 @@ func TestPixelLimit(t *testing.T) {
 }
 
 // The WebAssembly path is tested in a child process when this one uses
-// the system library (the choice is made once per process).
+// the system library (the choice is made once per process): TestDecodeWASM
+// runs the decode, cut, limit and corpus tests again there.
 const wasmEnv = "IMGPREP_TEST_AVIF_WASM"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(wasmEnv) == "1" {
-		avif.UseWASM()
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { conformance.RunMain(m, wasmEnv, avif.UseWASM) }
 
-// TestDecodeWASM runs the decode, cut, limit and corpus tests again with
-// the WebAssembly libavif when this process decodes with the system
-// libheif: both paths must pass them.
 func TestDecodeWASM(t *testing.T) {
-	if avif.Path() == "wasm" {
-		t.Skip("this process already decodes with WebAssembly")
-	}
-	conformance.WASMChild(t, wasmEnv, "AV1 decoded by wasm")
+	conformance.WASMChild(t, avif.Path, wasmEnv, "AV1 decoded by wasm")
 }

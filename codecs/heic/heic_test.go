@@ -88,19 +88,10 @@ func BenchmarkDecodeGrid(b *testing.B) {
 }
 
 // The WebAssembly path is tested in a child process when this one uses
-// the system library (the choice is made once per process).
+// the system library (the choice is made once per process): TestDecodeWASM
+// runs the decode, cut, limit and corpus tests again there.
 const wasmEnv = "IMGPREP_TEST_HEIC_WASM"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(wasmEnv) == "1" {
-		heic.UseWASM()
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { conformance.RunMain(m, wasmEnv, heic.UseWASM) }
 
-func TestDecodeWASM(t *testing.T) {
-	if heic.Path() == "wasm" {
-		t.Skip("this process already decodes with WebAssembly")
-	}
-	conformance.WASMChild(t, wasmEnv, "(wasm)")
-}
+func TestDecodeWASM(t *testing.T) { conformance.WASMChild(t, heic.Path, wasmEnv, "(wasm)") }
