@@ -2,10 +2,11 @@
 # Makes the benchmark harness's generated inputs from the shared bench
 # photos, with Debian 12's vips and cjpeg (libjpeg-turbo-progs):
 #
-#   photo24_progressive.jpg  the Leica photo turned upright and scaled by
-#                            vips (Lanczos3) to 6035x3997 (24 MP), written
-#                            by cjpeg -progressive -quality 90 (4:2:0): the
-#                            large progressive JPEG of issue 12
+#   photo24_progressive.jpg  the 12 MP reference photo scaled by vips
+#                            (Lanczos3) to 5685x4264 (24 MP, 3.6 MB: the
+#                            detailed photo, not the smooth Leica one),
+#                            written by cjpeg -progressive -quality 90
+#                            (4:2:0): the large progressive JPEG of issue 12
 #   rgba1024_s7edge.png      the reference photo fitted in 1024x1024 and
 #                            padded transparent by vips (RGBA, compression
 #                            6): a PNG that gpt-image-1 takes as it is, for
@@ -23,15 +24,14 @@ photos=${2:-${IMGPREP_SHARED:-../shared}/bench-photos}
 for t in cjpeg vips vipsheader; do
   command -v $t >/dev/null || { echo "make-bench-inputs: needs $t (scripts/setup-tools.sh --bench)" >&2; exit 1; }
 done
-for f in photo16_leicat_o8.jpg photo12_s7edge.jpg; do
+for f in photo12_s7edge.jpg; do
   [ -f "$photos/$f" ] || { echo "make-bench-inputs: $photos/$f not found" >&2; exit 1; }
 done
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# 24 MP: sqrt(1.5) = 1.2247 times the upright 4928x3264 Leica photo.
-vips autorot "$photos/photo16_leicat_o8.jpg" "$tmp/up.v"
-vips resize "$tmp/up.v" "$tmp/big.ppm" 1.2247
+# 24 MP: 1.41 times the 4032x3024 photo (cjpeg 2.1 reads PPM, not PNG).
+vips resize "$photos/photo12_s7edge.jpg" "$tmp/big.ppm" 1.41
 cjpeg -progressive -quality 90 -outfile "$out/photo24_progressive.jpg" "$tmp/big.ppm"
 # 1024x1024 RGBA, the photo centred on transparent black.
 vips thumbnail "$photos/photo12_s7edge.jpg" "$tmp/t.v" 1024 --height 1024
