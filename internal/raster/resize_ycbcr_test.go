@@ -26,7 +26,8 @@ func planePSNR(a, b []uint8, w, h, sa, sb int) float64 {
 // TestResizeYCbCrFlat: a flat source comes out exactly flat on every
 // plane, for every source subsampling, crop and size.
 func TestResizeYCbCrFlat(t *testing.T) {
-	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420} {
+	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
 		src := image.NewYCbCr(image.Rect(0, 0, 97, 61), r)
 		for i := range src.Y {
 			src.Y[i] = 200
@@ -59,7 +60,8 @@ func TestResizeYCbCrFlat(t *testing.T) {
 // conversions, chroma (filtered once instead of up and down again) close.
 func TestResizeYCbCrMatchesRGB(t *testing.T) {
 	base := synth(403, 301, false)
-	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420} {
+	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
 		src := toYCbCr(base, r)
 		for _, crop := range []image.Rectangle{src.Rect, image.Rect(5, 3, 400, 290)} {
 			sub := subImage(src, crop).(*image.YCbCr)
@@ -155,7 +157,8 @@ func TestResizeYCbCrRefuses(t *testing.T) {
 // shift between the grids.
 func TestResizeYCbCrSiting(t *testing.T) {
 	const w, h = 120, 100
-	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420} {
+	for _, r := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410} {
 		src := image.NewYCbCr(image.Rect(0, 0, w, h), r)
 		hd, vd := raster.ChromaDiv(r)
 		// Cb = 2x + 10 and Cr = 2y + 10 at each chroma sample's centre,
