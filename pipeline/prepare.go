@@ -104,7 +104,7 @@ func prepareOne(ctx context.Context, in Input, p *model.Profile, o Options) (*Pr
 	}
 	if plan.Passthrough {
 		if o.Verify == VerifyDecode {
-			if err := verifyDecode(in.Data, info, o); err != nil {
+			if err := verifyDecode(in.Data, o); err != nil {
 				return nil, err
 			}
 		}
@@ -124,6 +124,6 @@ func prepareOne(ctx context.Context, in Input, p *model.Profile, o Options) (*Pr
 // verifyDecode checks that data decodes, without keeping the pixels
 // (codecs.Verify): a damaged stream (bad checksum, truncated scan,
 // out-of-range palette index) is an error.
-func verifyDecode(data []byte, _ codecs.Info, o Options) error {
+func verifyDecode(data []byte, o Options) error {
 	return codecs.Verify(data, codecs.DecodeOptions{MaxPixels: o.maxPixels()})
 }

@@ -9,7 +9,12 @@ import (
 // *image.YCbCr whose planes are laid out as image.NewYCbCr does, at a
 // non-negative origin (what the JPEG decoder returns, and sub-images of it).
 func PlanarYCbCr(src *image.YCbCr) bool {
-	s := newSource(src, 1, 1)
+	return newSource(src, 1, 1).planarYCbCr()
+}
+
+// planarYCbCr reports whether s reads a YCbCr image's planes directly
+// (newSource falls back to converted rows for a malformed one).
+func (s *source) planarYCbCr() bool {
 	return len(s.planes) == 3 && s.ch == 0 && s.planes[1].rowDiv != 0
 }
 
@@ -90,10 +95,11 @@ func resizeYCbCr(dst *image.YCbCr, src *image.YCbCr, ready func(y int) error, do
 	if dst.SubsampleRatio != image.YCbCrSubsampleRatio420 || dst.Rect.Min != (image.Point{}) {
 		return errors.New("raster: ResizeYCbCrInto needs a 4:2:0 destination at the origin")
 	}
-	if !PlanarYCbCr(src) {
+	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
+	s := newSource(src, max(dw, 1), max(dh, 1))
+	if !s.planarYCbCr() {
 		return errors.New("raster: ResizeYCbCrInto needs a planar YCbCr source (see PlanarYCbCr)")
 	}
-	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 	sb := src.Bounds()
 	if dw <= 0 || dh <= 0 || sb.Empty() {
 		if ready != nil {
@@ -103,7 +109,6 @@ func resizeYCbCr(dst *image.YCbCr, src *image.YCbCr, ready func(y int) error, do
 		}
 		return nil
 	}
-	s := newSource(src, dw, dh)
 	hd, vd := chromaDiv(src.SubsampleRatio)
 	for _, p := range s.planes[1:] {
 		// From fractions of the luma grid to the 4:2:0 chroma grid: an

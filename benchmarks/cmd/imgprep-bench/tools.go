@@ -133,21 +133,11 @@ func gptTools(p peers, in input) []tool {
 		levels = []int{6, 1}
 	}
 	for i, level := range levels {
-		name := p.vipsName()
+		t := longPeer(p, ext, strconv.Itoa(level))
 		if i > 0 {
-			name += " c1"
+			t.name, t.ref = t.name+" c1", false
 		}
-		ts = append(ts, tool{name: name, ref: i == 0, cmds: func(in input, out, _ string) [][]string {
-			dst := filepath.Join(out, "out"+ext)
-			if p.vipsPrep != "" {
-				return [][]string{{p.vipsPrep, "long", "1536", in.path, dst, strconv.Itoa(level)}}
-			}
-			opt := "[Q=" + strconv.Itoa(level) + ",subsample-mode=on,strip]"
-			if ext == ".png" {
-				opt = "[compression=" + strconv.Itoa(level) + ",strip]"
-			}
-			return [][]string{{p.vips, "thumbnail", in.path, dst + opt, "1536", "--height", "1536"}}
-		}})
+		ts = append(ts, t)
 	}
 	if p.convert != "" {
 		ts = append(ts, tool{name: "magick", cmds: func(in input, out, _ string) [][]string {

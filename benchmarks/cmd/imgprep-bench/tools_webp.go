@@ -27,8 +27,9 @@ func q85Tools(p peers) []tool {
 	return append(ts, longPeer(p, ".jpg", "85"))
 }
 
-// longPeer is the libvips ref row of a long-side-1536 job writing ext at
-// level (JPEG or WebP quality, "lossless", PNG compression).
+// longPeer is the libvips ref row of a long-side-1536 job (gpt-image-1,
+// jpeg-q85, webp) writing ext at level (JPEG or WebP quality, "lossless",
+// PNG compression): the one-process peer, else the vips CLI.
 func longPeer(p peers, ext, level string) tool {
 	return tool{name: p.vipsName(), ref: true, cmds: func(in input, out, _ string) [][]string {
 		dst := filepath.Join(out, "out"+ext)
@@ -41,6 +42,8 @@ func longPeer(p peers, ext, level string) tool {
 			opt = "[lossless,strip]"
 		case ext == ".jpg":
 			opt = "[Q=" + level + ",subsample-mode=on,strip]"
+		case ext == ".png":
+			opt = "[compression=" + level + ",strip]"
 		}
 		return [][]string{{p.vips, "thumbnail", in.path, dst + opt, "1536", "--height", "1536"}}
 	}}
